@@ -1,0 +1,104 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One settings array for every Swift target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "sigma-worker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sigma-worker", targets: ["sigma-worker"]),
+        .library(name: "CeleryWire", targets: ["CeleryWire"]),
+        .library(name: "CeleryWorker", targets: ["CeleryWorker"]),
+        .library(name: "SigmaTasks", targets: ["SigmaTasks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .target(name: "CZlibShim", linkerSettings: [.linkedLibrary("z")]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
+
+        // MARK: Protocol
+        .target(name: "CeleryWire", dependencies: ["CZlibShim"], swiftSettings: swiftSettings),
+
+        // MARK: Runtime
+        .target(
+            name: "CeleryWorker",
+            dependencies: [
+                "CeleryWire", "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CeleryTestTasks", dependencies: ["CeleryWorker"], swiftSettings: swiftSettings),
+
+        // MARK: SIGMA
+        .target(
+            name: "SigmaDatabase",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SigmaMail",
+            dependencies: [
+                "CCurlShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SigmaDocuments",
+            dependencies: ["CImageShim", "CZlibShim"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SigmaTasks",
+            dependencies: [
+                "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sigma-worker",
+            dependencies: [
+                "CeleryWire", "CeleryWorker", "CeleryTestTasks", "SigmaTasks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "CeleryWireTests", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CeleryWorkerTests",
+            dependencies: ["CeleryWorker", "CeleryTestTasks"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigmaMailTests", dependencies: ["SigmaMail"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigmaDocumentsTests", dependencies: ["SigmaDocuments"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigmaTasksTests", dependencies: ["SigmaTasks"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+#include "ccurlshim.h"
+int sw_ccurlshim_placeholder(void) { return 0; }

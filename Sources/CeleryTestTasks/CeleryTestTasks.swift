@@ -1,0 +1,2 @@
+/// The CeleryTestTasks module (being built).
+public enum CeleryTestTasksModule {}

@@ -1,0 +1,2 @@
+/// The CeleryWorker module (being built).
+public enum CeleryWorkerModule {}

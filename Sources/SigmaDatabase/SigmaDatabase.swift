@@ -1,0 +1,2 @@
+/// The SigmaDatabase module (being built).
+public enum SigmaDatabaseModule {}

@@ -1,0 +1,2 @@
+/// The SigmaDocuments module (being built).
+public enum SigmaDocumentsModule {}

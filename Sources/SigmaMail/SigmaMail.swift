@@ -1,0 +1,2 @@
+/// The SigmaMail module (being built).
+public enum SigmaMailModule {}

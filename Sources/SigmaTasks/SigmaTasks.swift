@@ -1,0 +1,2 @@
+/// The SigmaTasks module (being built).
+public enum SigmaTasksModule {}
