@@ -184,7 +184,12 @@ def register_tasks(app):
                 pass
         return seconds
 
-    t.update(sleep_past_soft=sleep_past_soft)
+    @app.task(name="capture.tracked", track_started=True)
+    def tracked(seconds):
+        time.sleep(seconds)
+        return seconds
+
+    t.update(sleep_past_soft=sleep_past_soft, tracked=tracked)
     t.update(add=add, tsum=tsum, onerr=onerr, echo=echo, report=report,
              fail_value=fail_value, fail_custom=fail_custom, sleep=sleep_task,
              retrying=retrying, retry_once=retry_once)
@@ -532,6 +537,7 @@ class Capture:
         self.messages = []  # manifest entries
         self.results = []
         self.names = set()
+        self.mon = None  # a Monitor: popped bytes are checked against the LPUSH seen
 
     def _write(self, name, data):
         assert name not in self.names, name
@@ -577,6 +583,9 @@ class Capture:
         if len(items) != expected:
             raise SystemExit(f"{name}: expected {expected} messages, got {len(items)}")
         for idx, (key, data) in enumerate(items):
+            if self.mon is not None and self.mon.find(
+                    lambda it, key=key, data=data: it[1] == key and it[2] == data, timeout=5) is None:
+                raise SystemExit(f"{name}: popped bytes differ from every LPUSH seen by MONITOR")
             fname = name if expected == 1 else (namer(json.loads(data)) if namer else f"{name}_{idx}")
             k = key.decode("latin-1") if key != b"celery" else None
             self.save_message(fname, about, data, key=k)
@@ -863,6 +872,10 @@ def capture_with_worker(cap, app, port, workdir):
         r = t["sleep"].apply_async((5,), soft_time_limit=1)
         cap.save_result("failure_time_limit_soft", "sleep(5) with soft_time_limit=1 (prefork worker)",
                         cap.wait_result(r.id, {"FAILURE"}))
+        r = t["tracked"].delay(3)
+        cap.save_result("started", "task with track_started=True, read while it runs (STARTED)",
+                        cap.wait_result(r.id, {"STARTED"}))
+        cap.wait_result(r.id, {"SUCCESS"})
         # canvas members
         r = chain(t["add"].s(1, 2), t["add"].s(3)).apply_async()
         cap.save_result("success_chain_member", "second step of chain(add.s(1, 2), add.s(3)) (has parent_id)",
@@ -884,16 +897,31 @@ def capture_with_worker(cap, app, port, workdir):
                         "retry waits for its ETA", cap.wait_result(r.id, {"RETRY"}))
         save_retry_message("retry_republished", "message republished by self.retry(exc=KeyError(...), countdown=60) "
                            "of capture.retrying (retries=1, same id)", r.id)
+        retry_id = r.id
         r = t["imagenes"].delay(orden_id=42, imagenes_ids=["999"], destinatarios_copia=[],
                                 mensaje_personalizado="", usuario_id=None)
         cap.save_result("retry_sigma_imagenes", "SIGMA-named task failing and retrying with countdown=60: RETRY state",
                         cap.wait_result(r.id, {"RETRY"}))
         save_retry_message("sigma_imagenes_retry_republished",
                            "enviar_imagenes_cliente republished by self.retry(exc=..., countdown=60) (retries=1)", r.id)
+        sigma_retry_id = r.id
         r = t["retry_once"].delay(3)
         cap.save_result("failure_after_retries",
                         "max_retries=1 task after its retry failed again: final FAILURE (parent_id = own id)",
                         cap.wait_result(r.id, {"FAILURE"}, timeout=60))
+        retry_ids = {retry_id: "restored_retry_after_warm_shutdown",
+                     sigma_retry_id: "sigma_imagenes_restored_after_warm_shutdown"}
+        # warm shutdown: the worker puts the ETA messages it holds back in the queue
+        stop_worker(worker)
+        for key, data in cap.pop_all():
+            env = json.loads(data)
+            name = retry_ids.pop(env["headers"]["id"], None)
+            if name:
+                cap.save_message(name, "retry message (ETA pending, held in unacked) put back by the worker's "
+                                 "warm shutdown (SIGTERM): kombu adds redelivered=true; bytes as RPUSHed",
+                                 data, key=None if key == b"celery" else key.decode("latin-1"))
+        if retry_ids:
+            raise SystemExit(f"not restored at shutdown: {sorted(retry_ids)}")
     except BaseException:
         with open(log, "rb") as f:
             sys.stderr.write(f.read()[-6000:].decode("utf-8", "replace"))
@@ -937,13 +965,17 @@ def main():
     tmp_out = outdir + ".tmp"
     shutil.rmtree(tmp_out, ignore_errors=True)
     os.makedirs(tmp_out)
+    atexit.register(shutil.rmtree, tmp_out, True)  # only left behind by a failed run
     cap = Capture(port, tmp_out, reldir)
     cap.r0.flushall()
 
     app = make_app(port)
     app_scl = make_app(port, timezone="America/Santiago")
     app_v1 = make_app(port, protocol=1)
+    cap.mon = Monitor(port)
     capture_messages(cap, app, app_scl, app_v1)
+    cap.mon.close()
+    cap.mon = None
     capture_with_worker(cap, app, port, workdir)
 
     shutil.rmtree(outdir, ignore_errors=True)
@@ -965,7 +997,7 @@ if __name__ == "__main__":
         traceback.print_exc()
         code = 1
     finally:
-        _cleanup()
+        atexit._run_exitfuncs()  # stop redis/worker, remove temporary directories
         sys.stdout.flush()
         sys.stderr.flush()
     # skip interpreter teardown: pending AsyncResults would try to unsubscribe
