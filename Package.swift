@@ -90,7 +90,11 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "CeleryWireTests", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
+        .target(name: "SigmaTestSupport", path: "Tests/SigmaTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CeleryWireTests", dependencies: ["CeleryWire", "SigmaTestSupport"],
+            resources: [.copy("Support")], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CeleryWorkerTests",
             dependencies: ["CeleryWorker", "CeleryTestTasks"],

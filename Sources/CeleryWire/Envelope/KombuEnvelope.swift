@@ -95,17 +95,14 @@ public struct KombuEnvelope: Sendable, Hashable {
         return copy
     }
 
-    /// The envelope object, in kombu's key order, keeping unknown keys.
+    /// The envelope object: the original key order when decoded, kombu's order when new.
     public var jsonObject: JSONObject {
-        var object = JSONObject()
+        var object = raw
         object["body"] = .string(body)
         object["content-encoding"] = JSONValue(contentEncoding)
         object["content-type"] = JSONValue(contentType)
         object["headers"] = .object(headers)
         object["properties"] = .object(properties.jsonObject)
-        for member in raw.members where object[member.key] == nil {
-            object[member.key] = member.value
-        }
         return object
     }
 

@@ -73,19 +73,27 @@ public struct MessageProperties: Sendable, Hashable {
         deliveryMode = Int(object["delivery_mode"]?.intValue ?? 2)
     }
 
-    /// The properties object to write, in kombu's key order, keeping unknown keys.
+    /// The properties object to write. Decoded properties keep their original key order (so a
+    /// restored message is re-serialized as kombu wrote it); new ones use kombu's order, with
+    /// extra keys (such as `origin` on a retry) after `reply_to`.
     public var jsonObject: JSONObject {
-        var object = JSONObject()
-        if let correlationID { object["correlation_id"] = .string(correlationID) }
-        if let replyTo { object["reply_to"] = .string(replyTo) }
-        for member in raw.members where !Self.ownKeys.contains(member.key) {
-            object[member.key] = member.value
-        }
-        object["delivery_mode"] = .int(Int64(deliveryMode))
         var info = raw["delivery_info"]?.objectValue ?? JSONObject()
         info["exchange"] = .string(deliveryInfo.exchange)
         info["routing_key"] = .string(deliveryInfo.routingKey)
         if deliveryInfo.redelivered { info["redelivered"] = .bool(true) }
+        var object = JSONObject()
+        if raw["delivery_tag"] != nil {
+            object = raw
+        } else {
+            if let correlationID { object["correlation_id"] = .string(correlationID) }
+            if let replyTo { object["reply_to"] = .string(replyTo) }
+            for member in raw.members where !Self.ownKeys.contains(member.key) {
+                object[member.key] = member.value
+            }
+        }
+        if let correlationID { object["correlation_id"] = .string(correlationID) }
+        if let replyTo { object["reply_to"] = .string(replyTo) }
+        object["delivery_mode"] = .int(Int64(deliveryMode))
         object["delivery_info"] = .object(info)
         object["priority"] = .int(Int64(priority))
         if let bodyEncoding { object["body_encoding"] = .string(bodyEncoding) }

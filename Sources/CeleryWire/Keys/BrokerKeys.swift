@@ -1,3 +1,5 @@
+import Foundation
+
 /// Key and channel names of kombu's Redis transport, from its transport options.
 ///
 /// Defaults: separator `\x06\x16`, priority steps `[0, 3, 6, 9]`, `unacked`, `unacked_index`,
