@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+
+/// A dedicated thread that owns one Redis connection and executes queued work in order.
+///
+/// Consecutive `batch` jobs queued while the thread was busy go out in **one** pipeline (one
+/// round trip), which is what makes acks and result writes cheap under load. `exclusive` jobs
+/// get the connection to themselves (WATCH/MULTI sequences). After a connection loss the thread
+/// reconnects with exponential backoff, logs once per outage, and retries the job.
+public final class RedisPipelineThread: @unchecked Sendable {
+    /// A unit of work.
+    enum Job {
+        /// Commands sent in the shared pipeline; the completion receives their replies.
+        case batch(commands: [[[UInt8]]], completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
+        /// Work that needs the connection alone.
+        case exclusive(@Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void)
+    }
+
+    private let url: RedisURL
+    private let logger: Logger
+    private let name: String
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopping = false
+    private var connection: RedisConnection?
+    private var outage = false
+    private var thread: Thread?
+    /// Gives up on a job after this many seconds of failed reconnection (the job's completion gets the error).
+    let retryBudget: Double
+
+    /// Starts the thread; the connection is opened on first use.
+    public init(name: String, url: RedisURL, logger: Logger, retryBudget: Double = 30) {
+        self.url = url
+        self.logger = logger
+        self.name = name
+        self.retryBudget = retryBudget
+        let thread = Thread { [unowned self] in self.loop() }
+        thread.name = name
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues commands for the shared pipeline.
+    public func send(_ commands: [[[UInt8]]], completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void) {
+        enqueue(.batch(commands: commands, completion: completion))
+    }
+
+    /// Sends commands and waits for their replies.
+    public func send(_ commands: [[[UInt8]]]) async throws(RedisError) -> [RedisReply] {
+        let result: Result<[RedisReply], RedisError> = await withCheckedContinuation { continuation in
+            send(commands) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Runs work with the connection to itself and returns its result.
+    public func exclusive<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T) async throws(RedisError) -> T {
+        let result: Result<T, RedisError> = await withCheckedContinuation { continuation in
+            enqueue(
+                .exclusive(
+                    { (connection: RedisConnection) throws(RedisError) in
+                        continuation.resume(returning: .success(try body(connection)))
+                    },
+                    failure: { continuation.resume(returning: .failure($0)) }))
+        }
+        return try result.get()
+    }
+
+    /// Finishes the queued jobs, then ends the thread and closes the connection.
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func enqueue(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty && stopping {
+                condition.unlock()
+                connection?.close()
+                connection = nil
+                return
+            }
+            let pending = jobs
+            jobs.removeAll(keepingCapacity: true)
+            condition.unlock()
+            var index = 0
+            while index < pending.count {
+                if case .exclusive(let body, let failure) = pending[index] {
+                    runExclusive(body, failure: failure)
+                    index += 1
+                    continue
+                }
+                var commands: [[[UInt8]]] = []
+                var completions: [(Int, @Sendable (Result<[RedisReply], RedisError>) -> Void)] = []
+                while index < pending.count, case .batch(let batch, let completion) = pending[index] {
+                    completions.append((batch.count, completion))
+                    commands.append(contentsOf: batch)
+                    index += 1
+                }
+                runBatch(commands, completions)
+            }
+        }
+    }
+
+    private func runBatch(_ commands: [[[UInt8]]], _ completions: [(Int, @Sendable (Result<[RedisReply], RedisError>) -> Void)]) {
+        let result = withRetries { (connection: RedisConnection) throws(RedisError) in try connection.pipeline(commands) }
+        switch result {
+        case .success(let replies):
+            var offset = 0
+            for (count, completion) in completions {
+                completion(.success(Array(replies[offset..<offset + count])))
+                offset += count
+            }
+        case .failure(let error):
+            for (_, completion) in completions { completion(.failure(error)) }
+        }
+    }
+
+    private func runExclusive(_ body: @Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void) {
+        let result = withRetries { (connection: RedisConnection) throws(RedisError) in try body(connection) }
+        if case .failure(let error) = result { failure(error) }
+    }
+
+    /// Runs `body` with a live connection, reconnecting with backoff on connection errors.
+    private func withRetries<T>(_ body: (RedisConnection) throws(RedisError) -> T) -> Result<T, RedisError> {
+        let started = Date()
+        var delay = 0.1
+        while true {
+            do throws(RedisError) {
+                let connection = try currentConnection()
+                let value = try body(connection)
+                if outage {
+                    outage = false
+                    logger.info("Redis connection restored", metadata: ["redis.url": "\(url)", "thread": "\(name)"])
+                }
+                return .success(value)
+            } catch {
+                guard error.code == .connection else { return .failure(error) }
+                connection = nil
+                if !outage {
+                    outage = true
+                    logger.error(
+                        "Redis connection lost, reconnecting with backoff",
+                        metadata: ["redis.url": "\(url)", "error": "\(error.message)", "thread": "\(name)"])
+                }
+                if Date().timeIntervalSince(started) > retryBudget { return .failure(error) }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 2)
+            }
+        }
+    }
+
+    private func currentConnection() throws(RedisError) -> RedisConnection {
+        if let connection { return connection }
+        let fresh = try RedisConnection(url: url, connectTimeout: 5, commandTimeout: 30)
+        connection = fresh
+        return fresh
+    }
+}
+
+/// A Redis command from string arguments.
+func redisCommand(_ arguments: String...) -> [[UInt8]] { arguments.map { [UInt8]($0.utf8) } }
+
+extension String {
+    /// The UTF-8 bytes, as a Redis argument.
+    var bytes: [UInt8] { [UInt8](utf8) }
+}

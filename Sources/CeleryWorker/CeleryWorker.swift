@@ -1,2 +1,0 @@
-/// The CeleryWorker module (being built).
-public enum CeleryWorkerModule {}

@@ -1,0 +1,87 @@
+import CeleryWire
+import Foundation
+
+/// Everything a worker needs to run, with Celery's defaults.
+public struct WorkerConfiguration: Sendable {
+    /// `broker_url`.
+    public var brokerURL: RedisURL
+    /// `result_backend`; nil stores no results.
+    public var backendURL: RedisURL?
+    /// Queues to consume (`-Q`), in declared order.
+    public var queues: [String]
+    /// Tasks running at once (`--concurrency`).
+    public var concurrency: Int
+    /// `worker_prefetch_multiplier`: reserved messages per concurrency slot.
+    public var prefetchMultiplier: Int
+    /// The node name (`-n`), `celery@<host>` by default.
+    public var hostname: String
+    /// Broker key naming (transport options `sep`, `priority_steps`, `global_keyprefix`…).
+    public var brokerKeys: BrokerKeys
+    /// Result key naming (`result_backend_transport_options.global_keyprefix`).
+    public var backendKeys: BackendKeys
+    /// `visibility_timeout` in seconds.
+    public var visibilityTimeout: Double
+    /// BRPOP timeout in seconds (`polling_interval`).
+    public var pollingInterval: Double
+    /// Seconds between visibility sweeps (kombu: 10 s × throttle 10).
+    public var restoreInterval: Double
+    /// Seconds between refreshes of held messages' `unacked_index` scores.
+    public var refreshInterval: Double
+    /// `result_expires` in seconds; nil or 0 stores without expiry.
+    public var resultExpires: Int?
+    /// How `date_done` is written.
+    public var dateStyle: ResultRecord.DateStyle
+    /// `task_soft_time_limit` default in seconds.
+    public var softTimeLimit: Double?
+    /// `task_time_limit` default in seconds.
+    public var timeLimit: Double?
+    /// `task_acks_late` default.
+    public var acksLate: Bool
+    /// `task_track_started` default.
+    public var trackStarted: Bool
+    /// `task_default_queue`: where callbacks go without an explicit queue.
+    public var defaultQueue: String
+    /// Offset (seconds east of UTC) for naive ETA/expires values (`timezone`; Celery default UTC).
+    public var naiveTimeOffset: Int
+    /// `--forward-unknown`: push messages for unregistered tasks unchanged onto this queue.
+    public var forwardUnknownQueue: String?
+    /// Warm shutdown: how long running tasks may take to finish.
+    public var shutdownTimeout: Double
+    /// `--max-tasks-per-child` (accepted; tasks run in-process, so it has no effect).
+    public var maxTasksPerChild: Int?
+
+    /// Creates a configuration with Celery's defaults.
+    public init(
+        brokerURL: RedisURL = RedisURL(endpoint: .tcp(host: "localhost", port: 6379)),
+        backendURL: RedisURL? = RedisURL(endpoint: .tcp(host: "localhost", port: 6379), database: 1),
+        queues: [String] = ["celery"], concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        prefetchMultiplier: Int = 4, hostname: String = "celery@" + ProcessInfo.processInfo.hostName
+    ) {
+        self.brokerURL = brokerURL
+        self.backendURL = backendURL
+        self.queues = queues
+        self.concurrency = max(1, concurrency)
+        self.prefetchMultiplier = max(1, prefetchMultiplier)
+        self.hostname = hostname
+        self.brokerKeys = BrokerKeys()
+        self.backendKeys = BackendKeys()
+        self.visibilityTimeout = 3600
+        self.pollingInterval = 1
+        self.restoreInterval = 100
+        self.refreshInterval = 60
+        self.resultExpires = 86_400
+        self.dateStyle = .aware
+        self.softTimeLimit = nil
+        self.timeLimit = nil
+        self.acksLate = false
+        self.trackStarted = false
+        self.defaultQueue = "celery"
+        self.naiveTimeOffset = 0
+        self.forwardUnknownQueue = nil
+        self.shutdownTimeout = 60
+        self.maxTasksPerChild = nil
+    }
+
+    /// `prefetch_count`: the most messages held unacknowledged at once.
+    public var prefetchLimit: Int { concurrency * prefetchMultiplier }
+}

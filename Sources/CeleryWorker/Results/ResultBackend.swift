@@ -1,0 +1,83 @@
+import CeleryWire
+import Foundation
+import Logging
+
+/// Celery's Redis result backend: for each state, the GET guard (a stored SUCCESS is never
+/// overwritten), then SETEX with `result_expires` and PUBLISH on the key's channel, which is
+/// what wakes `AsyncResult.get()`. The three steps run as one Lua script (atomic; each command
+/// still shows in MONITOR), pipelined with other writes on a dedicated thread.
+public final class ResultBackend: Sendable {
+    /// The key naming in use.
+    public let keys: BackendKeys
+    /// TTL of stored results in seconds; nil stores without expiry.
+    public let expires: Int?
+    /// How `date_done` is written.
+    public let dateStyle: ResultRecord.DateStyle
+    let pipeline: RedisPipelineThread
+
+    static let storeScript = """
+        local current = redis.call('GET', KEYS[1])
+        if current then
+          local ok, meta = pcall(cjson.decode, current)
+          if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then return 0 end
+        end
+        if tonumber(ARGV[2]) > 0 then
+          redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
+        else
+          redis.call('SET', KEYS[1], ARGV[1])
+        end
+        redis.call('PUBLISH', KEYS[1], ARGV[1])
+        return 1
+        """
+
+    /// Creates a backend client.
+    public init(
+        url: RedisURL, keys: BackendKeys = BackendKeys(), expires: Int? = 86_400, dateStyle: ResultRecord.DateStyle = .aware,
+        logger: Logger
+    ) {
+        self.keys = keys
+        self.expires = expires
+        self.dateStyle = dateStyle
+        self.pipeline = RedisPipelineThread(name: "sigma-results", url: url, logger: logger)
+    }
+
+    /// Stores a state unless a SUCCESS is already stored.
+    /// - Returns: false when the guard skipped the write.
+    @discardableResult
+    public func store(_ record: ResultRecord) async throws(RedisError) -> Bool {
+        let key = keys.task(record.taskID)
+        let replies = try await pipeline.send([
+            [
+                "EVAL".bytes, Self.storeScript.bytes, "1".bytes, key.bytes, record.encoded(dateStyle: dateStyle),
+                String(expires ?? 0).bytes,
+            ]
+        ])
+        return try replies[0].check().integer == 1
+    }
+
+    /// Reads a stored state (nil when PENDING).
+    public func fetch(taskID: String) async throws(RedisError) -> ResultRecord? {
+        let replies = try await pipeline.send([redisCommand("GET", keys.task(taskID))])
+        guard let bytes = try replies[0].check().bytes else { return nil }
+        return try? ResultRecord.decode(bytes)
+    }
+
+    /// Sets a marker key that lives as long as a result (e.g. "this task's e-mail was sent").
+    /// - Returns: false when the marker already existed.
+    @discardableResult
+    public func setMarker(_ name: String, taskID: String, value: String = "1") async throws(RedisError) -> Bool {
+        var command = ["SET", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)", value, "NX"]
+        if let expires, expires > 0 { command += ["EX", String(expires)] }
+        let replies = try await pipeline.send([command.map(\.bytes)])
+        return try replies[0].check().string == "OK"
+    }
+
+    /// Whether a marker exists.
+    public func hasMarker(_ name: String, taskID: String) async throws(RedisError) -> Bool {
+        let replies = try await pipeline.send([redisCommand("EXISTS", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)")])
+        return try replies[0].check().integer == 1
+    }
+
+    /// Ends the writer thread after the queued writes.
+    public func stop() { pipeline.stop() }
+}
