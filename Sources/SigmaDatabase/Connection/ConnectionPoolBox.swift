@@ -27,7 +27,15 @@ enum LeasedConnection: @unchecked Sendable {
         }
     }
 
-    /// Closes the connection so the pool discards it.
+    /// Closes the connection and waits until it is closed, so the pool discards it on release.
+    func closeAndWait() async {
+        switch self {
+        case .postgres(let connection): try? await connection.close().get()
+        case .sqlite(let connection): try? await connection.close().get()
+        }
+    }
+
+    /// Closes the connection without waiting.
     func close() {
         switch self {
         case .postgres(let connection): connection.close().whenComplete { _ in }

@@ -78,42 +78,63 @@ public final class CountryDatabase: Sendable {
     /// - Throws: ``SigmaDatabaseError`` for database failures, or what `body` throws.
     public func withSession<Result>(_ body: (DatabaseSession) async throws -> Result) async throws -> Result {
         let connection = try await lease()
-        defer { pool.release(connection) }
-        return try await body(session(on: connection))
+        let session = session(on: connection)
+        let result: Result
+        do {
+            result = try await body(session)
+        } catch {
+            await giveBack(connection, health: session.health)
+            throw error
+        }
+        await giveBack(connection, health: session.health)
+        return result
     }
 
     /// Runs `body` inside one transaction: everything it writes commits together, or nothing does.
     ///
-    /// An error thrown by `body` (or by a statement) rolls the transaction back and is rethrown.
+    /// An error thrown by `body` (or by a statement, or by `COMMIT` such as a deferred foreign
+    /// key) rolls the transaction back and is rethrown.
     ///
     /// - Parameter body: the statements to run.
     /// - Returns: what `body` returns.
     /// - Throws: ``SigmaDatabaseError`` for database failures, or what `body` throws.
     public func transaction<Result>(_ body: (DatabaseSession) async throws -> Result) async throws -> Result {
         let connection = try await lease()
-        defer { pool.release(connection) }
         let session = session(on: connection)
-        try await session.execute(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: Result
         do {
+            try await session.execute(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
             result = try await body(session)
-        } catch {
-            do {
-                try await session.execute("ROLLBACK")
-            } catch {
-                logger.warning("Rollback failed; closing the connection", metadata: ["error": "\(error)"])
-                connection.close()
-            }
-            throw error
-        }
-        do {
             try await session.execute("COMMIT")
         } catch {
-            // A failed COMMIT leaves the transaction aborted on PostgreSQL; make sure nothing lingers.
-            connection.close()
+            await rollBack(session)
+            await giveBack(connection, health: session.health)
             throw error
         }
+        await giveBack(connection, health: session.health)
         return result
+    }
+
+    /// Ends a failed transaction; a connection whose rollback fails is never reused.
+    private func rollBack(_ session: DatabaseSession) async {
+        guard !session.health.isPoisoned else { return }
+        do {
+            // After a failed COMMIT SQLite keeps the transaction open; PostgreSQL has already
+            // ended it and only warns here.
+            try await session.execute("ROLLBACK")
+        } catch {
+            logger.warning(
+                "Rollback failed; discarding the connection",
+                metadata: ["db.location": .string(location), "error": .string(ErrorDescriber.reason(error))]
+            )
+            session.health.poison()
+        }
+    }
+
+    /// Returns a connection to the pool, or closes it first when it is unusable.
+    private func giveBack(_ connection: LeasedConnection, health: ConnectionHealth) async {
+        if health.isPoisoned { await connection.closeAndWait() }
+        pool.release(connection)
     }
 
     /// Closes every pooled connection. Call once, when the worker stops.
@@ -127,7 +148,8 @@ public final class CountryDatabase: Sendable {
 
     private func session(on connection: LeasedConnection) -> DatabaseSession {
         DatabaseSession(
-            alias: alias, engine: engine, location: location, connection: connection, timeout: queryTimeout
+            alias: alias, engine: engine, location: location, connection: connection, timeout: queryTimeout,
+            health: ConnectionHealth()
         )
     }
 

@@ -20,6 +20,9 @@ public struct DatabaseSession: Sendable {
     public let location: String
     let connection: LeasedConnection
     let timeout: Duration
+    /// Set when the connection must not go back to the pool (a statement overran its deadline,
+    /// a rollback failed).
+    let health: ConnectionHealth
 
     /// Runs one statement and collects its rows.
     ///
@@ -28,13 +31,13 @@ public struct DatabaseSession: Sendable {
     func rows(_ query: SQLQueryString) async throws -> [RowReader] {
         let sql = connection.sql
         let collected = Mutex<[any SQLRow]>([])
-        let connection = self.connection
         do {
             try await sql.execute(sql: query) { row in collected.withLock { $0.append(row) } }
-                .get(within: timeout) {
-                    // A statement past its deadline leaves the connection busy: never reuse it.
-                    connection.close()
-                }
+                .get(within: timeout)
+        } catch let error as DeadlineExceeded {
+            // A statement past its deadline leaves the connection busy: never reuse it.
+            health.poison()
+            throw ErrorDescriber.statementError(error, alias: alias, location: location)
         } catch {
             throw ErrorDescriber.statementError(error, alias: alias, location: location)
         }
@@ -54,7 +57,7 @@ public struct DatabaseSession: Sendable {
     /// - Parameter date: the instant.
     func timestamp(_ date: Date) -> any Encodable & Sendable {
         switch engine {
-        case .postgresql: DjangoTimestamp.rounded(date)
+        case .postgresql: PostgresTimestamp(date)
         case .sqlite: DjangoTimestamp.sqliteText(date)
         }
     }

@@ -74,7 +74,7 @@ public enum DjangoTimestamp {
         return Date(timeIntervalSince1970: Double(total) / 1_000_000)
     }
 
-    private static func microseconds(_ date: Date) -> Int64 {
+    static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 

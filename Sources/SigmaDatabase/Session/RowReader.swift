@@ -53,7 +53,7 @@ struct RowReader: Sendable {
     func optionalDate(_ column: String) throws -> Date? {
         switch engine {
         case .postgresql:
-            return try wrap { try row.decode(column: column, as: Date?.self) }
+            return try wrap { try row.decode(column: column, as: Date?.self).map(DjangoTimestamp.rounded) }
         case .sqlite:
             guard let text = try optionalString(column) else { return nil }
             guard let date = DjangoTimestamp.parseSQLite(text) else {
