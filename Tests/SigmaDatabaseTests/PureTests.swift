@@ -35,6 +35,10 @@ struct PureTests {
         #expect(configuration.host == "db.internal" && configuration.port == 6543)
         #expect(configuration.queryTimeout == .seconds(7))
         #expect(!configuration.description.contains("hunter2"))
+        #expect(!String(reflecting: configuration).contains("hunter2"))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
         #expect(try DatabaseConfiguration(environment: ["DB_PORT": ""]).port == 5432)
         let error = #expect(throws: SigmaDatabaseError.self) {
             _ = try DatabaseConfiguration(environment: ["DB_PORT": "fivefour"])

@@ -114,3 +114,18 @@ extension DatabaseConfiguration: CustomStringConvertible {
         }
     }
 }
+
+extension DatabaseConfiguration: CustomDebugStringConvertible, CustomReflectable {
+    /// The same password-free text as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror without the password, so `dump` and `String(reflecting:)` cannot leak it.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "engine": engine, "mexicoName": mexicoName, "argentinaName": argentinaName, "user": user,
+            "password": password.isEmpty ? "" : "<redacted>", "host": host, "port": port,
+            "baseDirectory": baseDirectory, "connectTimeout": connectTimeout, "queryTimeout": queryTimeout,
+            "maxConnectionsPerEventLoop": maxConnectionsPerEventLoop,
+        ])
+    }
+}
