@@ -62,7 +62,8 @@ public struct Signature: Sendable, Hashable {
     }
 
     /// Reads an optional list of signatures (`null` or a missing key is an empty list).
-    static func list(_ value: JSONValue?, field: String) throws(CeleryWireError) -> [Signature] {
+    /// Reads an optional list of signatures (`null` or a missing key is an empty list).
+    public static func list(_ value: JSONValue?, field: String) throws(CeleryWireError) -> [Signature] {
         switch value {
         case nil, .null?: return []
         case .array(let elements)?:

@@ -104,7 +104,7 @@ final class Consumer: @unchecked Sendable {
         let fetcher = try connection(&fetchConnection, timeout: pollInterval + 25)
         let consumeKeys = keys.consumeKeys(queues: queues)
         let timeout = pollInterval >= 1 ? String(Int(pollInterval)) : String(pollInterval)
-        let reply = try fetcher.command(consumeKeys + [timeout])
+        let reply = try fetcher.command(["BRPOP"] + consumeKeys + [timeout])
         guard let pair = try reply.check().array, pair.count == 2, let key = pair[0].string, let first = pair[1].bytes
         else { return [] }
         var popped: [(key: String, payload: [UInt8])] = [(key, first)]

@@ -1,2 +1,0 @@
-/// The CeleryTestTasks module (being built).
-public enum CeleryTestTasksModule {}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes log lines the way Celery's worker does:
+/// `[2026-11-25 04:42:00,123: INFO/MainProcess] message`, to standard error or a log file.
+public struct CeleryLogHandler: LogHandler {
+    /// Where lines go: shared by every logger made from one handler.
+    public final class Sink: Sendable {
+        private let handle: Mutex<FileHandle>
+
+        /// Standard error.
+        public static let standardError = Sink(handle: .standardError)
+
+        /// Appends to a file, creating it when missing.
+        public static func file(_ path: String) throws -> Sink {
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            handle.seekToEndOfFile()
+            return Sink(handle: handle)
+        }
+
+        init(handle: FileHandle) { self.handle = Mutex(handle) }
+
+        func write(_ line: String) {
+            handle.withLock { $0.write(Data(line.utf8)) }
+        }
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let sink: Sink
+    private let processName: String
+
+    /// Creates a handler.
+    public init(level: Logger.Level, sink: Sink = .standardError, processName: String = "MainProcess") {
+        self.logLevel = level
+        self.sink = sink
+        self.processName = processName
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = "[\(Self.timestamp()): \(Self.levelName(event.level))/\(processName)] \(event.message)"
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let extra = merged.filter { !["celery.task.id", "celery.task.name"].contains($0.key) }
+        if !extra.isEmpty && (event.level >= .warning || logLevel <= .debug) {
+            line += " (" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+        }
+        sink.write(line + "\n")
+    }
+
+    /// Celery's level names.
+    static func levelName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "DEBUG"
+        case .info, .notice: "INFO"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS,mmm` in local time, as Python's logging writes `asctime`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let millis = now.tv_nsec / 1_000_000
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),\(millisText)"
+    }
+
+    /// Parses `--loglevel` as Celery accepts it.
+    public static func level(named name: String) -> Logger.Level? {
+        switch name.lowercased() {
+        case "debug": .debug
+        case "info": .info
+        case "warning", "warn": .warning
+        case "error": .error
+        case "critical", "fatal": .critical
+        default: nil
+        }
+    }
+}

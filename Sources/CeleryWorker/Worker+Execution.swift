@@ -1,0 +1,224 @@
+import CeleryWire
+import Foundation
+import Logging
+
+extension Worker {
+    /// Runs one reserved message through Celery's ack model and result semantics.
+    func execute(_ message: ReservedMessage) async {
+        let request = message.request
+        let options = message.task.options
+        let acksLate = options.acksLate || configuration.acksLate
+        if await discardIfRevokedOrExpired(message) { return }
+        state.withLock { state in
+            state.running += 1
+            state.held[message.tag]?.started = true
+        }
+        defer { state.withLock { $0.running -= 1 } }
+        if !acksLate { finish(message) }
+        let started = Date()
+        if (options.trackStarted || configuration.trackStarted) && !ignoresResult(message) {
+            await store(.started(request, pid: Int(getpid()), hostname: configuration.hostname), for: message, isError: false)
+        }
+        let arguments: TaskArguments
+        do {
+            arguments = try message.task.signature.bind(args: request.args, kwargs: request.kwargs)
+        } catch {
+            await fail(message, exception: error.exceptionInfo, traceback: nil, started: started)
+            if acksLate { finish(message) }
+            return
+        }
+        var taskLogger = logger
+        taskLogger[metadataKey: "celery.task.id"] = "\(request.id)"
+        taskLogger[metadataKey: "celery.task.name"] = "\(request.task)"
+        let context = TaskContext(
+            request: request, arguments: arguments, options: options, hostname: configuration.hostname, logger: taskLogger)
+        let soft = request.timeLimit.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
+        let hard = request.timeLimit.hard ?? options.timeLimit ?? configuration.timeLimit
+        let handler = message.task.handler
+        let outcome = await TimeLimitRace.run(soft: soft, hard: hard) { try await handler(context) }
+        switch outcome {
+        case .finished(.success(let value), _):
+            await succeed(message, value: value, started: started)
+        case .finished(.failure(let error as TaskRetry), _):
+            await retry(message, retry: error, started: started)
+        case .finished(.failure(let error as TaskReject), _):
+            await rejectFromTask(message, reject: error, acksLate: acksLate)
+            return
+        case .finished(.failure(let error), let softLimitHit):
+            if softLimitHit && (error is CancellationError || error is SoftTimeLimitExceeded) {
+                logger.warning(
+                    "Soft time limit (\(Self.seconds(soft ?? 0))s) exceeded for \(request.displayName)[\(request.id)]",
+                    metadata: metadata(request))
+                await fail(message, exception: .softTimeLimitExceeded, traceback: nil, started: started)
+            } else {
+                let failure = error as? TaskFailure
+                await fail(
+                    message, exception: ExceptionInfo(error: error), traceback: failure?.traceback, started: started)
+            }
+        case .hardLimit(let limit):
+            logger.error(
+                "Hard time limit (\(Self.seconds(limit))s) exceeded for \(request.displayName)[\(request.id)]",
+                metadata: metadata(request))
+            await fail(message, exception: .timeLimitExceeded(limit), traceback: nil, started: started, withTraceback: false)
+        }
+        if acksLate { finish(message) }
+        state.withLock { $0.processed += 1 }
+    }
+
+    /// SUCCESS: publish callbacks and the next chain step first, then store the result.
+    func succeed(_ message: ReservedMessage, value: JSONValue, started: Date) async {
+        let request = message.request
+        var children: [JSONValue] = []
+        for callback in request.callbacks {
+            if let child = await apply(callback, result: value, for: request) { children.append(child) }
+        }
+        if let next = request.chain.last {
+            var step = next
+            var rest = Array(request.chain.dropLast())
+            if let nested = step.options["chain"]?.arrayValue, rest.isEmpty {
+                rest = (try? nested.enumerated().map { try Signature(decoding: $1, field: "chain[\($0)]") }) ?? []
+            }
+            step.options["chain"] = nil
+            if let child = await apply(step, result: value, for: request, chain: rest) { children.append(child) }
+        }
+        if request.chord != nil {
+            logger.warning(
+                "Chord header task finished, but chord joins are not implemented: the chord body will not run",
+                metadata: metadata(request))
+        }
+        if !ignoresResult(message) {
+            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message, isError: false)
+        }
+        let runtime = Date().timeIntervalSince(started)
+        logger.info(
+            "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))",
+            metadata: metadata(request))
+    }
+
+    /// FAILURE: store it, mark the rest of the chain failed, send errbacks (with the task id).
+    func fail(
+        _ message: ReservedMessage, exception: ExceptionInfo, traceback: String?, started: Date, withTraceback: Bool = true
+    ) async {
+        let request = message.request
+        let text = withTraceback ? (traceback ?? Self.traceback(exception, task: request.task)) : nil
+        let now = Date().timeIntervalSince1970
+        let options = message.task.options
+        if !ignoresResult(message) || options.storeErrorsEvenIfIgnored || request.ignoreResult == nil && !options.ignoreResult {
+            await store(.failure(request, exception: exception, traceback: text, at: now), for: message, isError: true)
+        }
+        if let backend {
+            for step in request.chain {
+                guard let id = step.presetTaskID else { continue }
+                let record = ResultRecord(
+                    taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now)
+                do { try await backend.store(record) } catch { logResultFailure(error, request) }
+            }
+        }
+        for errback in request.errbacks {
+            var signature = errback
+            signature.args = [.string(request.id)] + errback.args
+            signature.immutable = true
+            _ = await apply(signature, result: nil, for: request)
+        }
+        logger.error(
+            "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)",
+            metadata: metadata(request).merging(["runtime": "\(Self.seconds(Date().timeIntervalSince(started)))"]) { $1 })
+    }
+
+    /// RETRY: republish the same id with `retries + 1` and an eta, store RETRY; past
+    /// `max_retries`, FAILURE with the original exception (or MaxRetriesExceededError).
+    func retry(_ message: ReservedMessage, retry: TaskRetry, started: Date) async {
+        let request = message.request
+        let options = message.task.options
+        let maxRetries = retry.maxRetries ?? options.maxRetries
+        if let maxRetries, request.retries >= maxRetries {
+            let exception =
+                retry.exception
+                ?? ExceptionInfo(
+                    type: "MaxRetriesExceededError", module: "celery.exceptions",
+                    arguments: [
+                        .string(
+                            "Can't retry \(request.task)[\(request.id)] args:\(PythonRepr.tuple(request.args)) kwargs:\(PythonRepr.dict(request.kwargs))"
+                        )
+                    ])
+            await fail(message, exception: exception, traceback: nil, started: started)
+            return
+        }
+        let countdown = retry.countdown ?? options.defaultRetryDelay
+        let eta = ISODateTime(unixTime: Date().timeIntervalSince1970 + countdown, utcOffset: 0).isoFormat()
+        let republished = TaskMessage(retrying: request, eta: eta, origin: configuration.hostname)
+        do {
+            try await broker.publish(republished.envelope)
+        } catch {
+            logger.error(
+                "Could not publish the retry; the task is rejected", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+            return
+        }
+        let reason = "Retry in \(Self.seconds(countdown))s" + (retry.exception.map { ": \($0)" } ?? "")
+        let exception = retry.exception ?? .retry(reason)
+        if !ignoresResult(message) {
+            await store(
+                .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)),
+                for: message, isError: false)
+        }
+        logger.info("Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: metadata(request))
+    }
+
+    /// `Reject` raised by a task: requeue (LPUSH, back of the queue) or drop.
+    func rejectFromTask(_ message: ReservedMessage, reject: TaskReject, acksLate: Bool) async {
+        let request = message.request
+        logger.warning(
+            "Task \(request.displayName)[\(request.id)] rejected: \(reject.reason)", metadata: metadata(request))
+        guard acksLate else { return }
+        if reject.requeue {
+            do {
+                try await broker.restore([message.tag], requeue: true)
+            } catch {
+                logger.error("Could not requeue the message", metadata: ["error": "\(error)"])
+            }
+            release(message)
+        } else {
+            finish(message)
+        }
+    }
+
+    /// Acks a message and forgets it.
+    func finish(_ message: ReservedMessage) {
+        broker.ack([message.tag])
+        release(message)
+    }
+
+    /// Forgets a message (after ack or restore) and frees its prefetch slot.
+    func release(_ message: ReservedMessage) {
+        let counted = state.withLock { state -> Bool in
+            guard let held = state.held.removeValue(forKey: message.tag) else { return false }
+            return held.countsTowardPrefetch
+        }
+        if counted { gate.release() }
+    }
+
+    /// Whether this message's results are skipped (`ignore_result` header, else the task default).
+    func ignoresResult(_ message: ReservedMessage) -> Bool {
+        message.request.ignoreResult ?? message.task.options.ignoreResult
+    }
+
+    /// Stores a record (with `result_extended` off, as Celery's default).
+    func store(_ record: ResultRecord, for message: ReservedMessage, isError: Bool) async {
+        guard let backend else { return }
+        do {
+            try await backend.store(record)
+        } catch {
+            logResultFailure(error, message.request)
+        }
+    }
+
+    /// A Python-style traceback for an exception raised by a Swift task.
+    static func traceback(_ exception: ExceptionInfo, task: String) -> String {
+        "Traceback (most recent call last):\n  File \"sigma-worker\", line 1, in \(task)\n\(exception.tracebackLine)\n"
+    }
+
+    /// Seconds as Celery prints them.
+    static func seconds(_ value: Double) -> String {
+        value.rounded() == value && value < 1e9 ? String(Int(value)) : String(format: "%.6g", value)
+    }
+}

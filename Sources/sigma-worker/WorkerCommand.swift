@@ -1,0 +1,87 @@
+import ArgumentParser
+import CeleryTestTasks
+import CeleryWorker
+import Foundation
+import Logging
+
+/// `sigma-worker worker`: consume and run tasks, with `celery worker`'s flags.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Consume tasks from Redis and run them, like `celery worker`.")
+
+    @Option(name: [.customShort("A"), .customLong("app")], help: "Accepted for compatibility with celery; ignored.")
+    var app: String?
+
+    @Option(name: [.customShort("c"), .long], help: "Tasks running at once (default: number of CPUs).")
+    var concurrency: Int?
+
+    @Option(name: [.customShort("l"), .long], help: "DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    var loglevel: String = "WARNING"
+
+    @Option(name: [.customShort("f"), .long], help: "Write the log to this file instead of standard error.")
+    var logfile: String?
+
+    @Option(name: [.customShort("Q"), .customLong("queues")], help: "Comma-separated queues to consume.")
+    var queues: String?
+
+    @Option(name: [.customShort("n"), .long], help: "Node name (default celery@<hostname>).")
+    var hostname: String?
+
+    @Option(name: .customLong("max-tasks-per-child"), help: "Accepted; tasks run in-process, so it has no effect.")
+    var maxTasksPerChild: Int?
+
+    @Option(name: .customLong("prefetch-multiplier"), help: "Reserved messages per concurrency slot (default 4).")
+    var prefetchMultiplier: Int?
+
+    @Option(name: .customLong("forward-unknown"), help: "Push messages for unregistered tasks, unchanged, onto this queue.")
+    var forwardUnknown: String?
+
+    @Option(name: .customLong("env-file"), help: "The .env file (default: the first .env in this folder or a parent).")
+    var envFile: String?
+
+    @Option(name: .customLong("soft-time-limit"), help: "Default soft time limit in seconds.")
+    var softTimeLimit: Double?
+
+    @Option(name: .customLong("time-limit"), help: "Default hard time limit in seconds.")
+    var timeLimit: Double?
+
+    @Flag(name: .customLong("include-test-tasks"), help: "Also register the t.integration.tasks test tasks.")
+    var includeTestTasks = false
+
+    @Flag(name: [.customShort("E"), .customLong("task-events")], help: "Accepted for compatibility; ignored.")
+    var taskEvents = false
+
+    @Flag(name: .customLong("without-mingle"), help: "Accepted for compatibility.")
+    var withoutMingle = false
+
+    @Flag(name: .customLong("without-gossip"), help: "Accepted for compatibility.")
+    var withoutGossip = false
+
+    @Option(name: .customShort("P"), help: "Accepted for compatibility (pool); ignored.")
+    var pool: String?
+
+    func run() async throws {
+        guard let level = CeleryLogHandler.level(named: loglevel) else {
+            throw ValidationError("unknown log level \(loglevel)")
+        }
+        let sink = try logfile.map(CeleryLogHandler.Sink.file) ?? .standardError
+        LoggingSystem.bootstrap { _ in CeleryLogHandler(level: level, sink: sink) }
+        let logger = Logger(label: "sigma-worker")
+        let environment = EnvironmentLoader.load(envFile: envFile)
+        var configuration = try WorkerConfiguration(environment: environment)
+        if let concurrency { configuration.concurrency = max(1, concurrency) }
+        if let queues {
+            configuration.queues = queues.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let hostname { configuration.hostname = hostname.replacingOccurrences(of: "%h", with: ProcessInfo.processInfo.hostName) }
+        if let prefetchMultiplier { configuration.prefetchMultiplier = max(1, prefetchMultiplier) }
+        configuration.forwardUnknownQueue = forwardUnknown
+        configuration.maxTasksPerChild = maxTasksPerChild
+        if let softTimeLimit { configuration.softTimeLimit = softTimeLimit }
+        if let timeLimit { configuration.timeLimit = timeLimit }
+        let registry = TaskRegistry()
+        if includeTestTasks { IntegrationTasks.register(into: registry) }
+        let (group, _) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
+        try await group.run()
+    }
+}
