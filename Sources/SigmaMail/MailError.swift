@@ -75,14 +75,15 @@ public struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `true` when trying again later may succeed: connection failures, time-outs, dropped
     /// conversations and every 4xx reply. `false` for 5xx replies, authentication failures with a
-    /// 5xx (or no) reply code, untrusted certificates and malformed messages or settings.
+    /// 5xx (or no) reply code, TLS set-up failures and untrusted certificates (settings problems
+    /// a retry will not fix), and malformed messages or settings.
     public var isTemporary: Bool {
         if let replyCode {
             if (400..<500).contains(replyCode) { return true }
             if (500..<600).contains(replyCode) { return false }
         }
         switch code {
-        case .connectionFailed, .timedOut, .protocolError, .tlsFailed, .cancelled, .shutDown, .writeFailed:
+        case .connectionFailed, .timedOut, .protocolError, .cancelled, .shutDown, .writeFailed:
             return true
         default:
             return false
