@@ -1,7 +1,7 @@
 /// MIME header parameters (`filename="…"`) with RFC 2231 encoding for non-ASCII values.
 enum HeaderParameter {
     /// The longest value piece per RFC 2231 continuation line.
-    private static let segmentLength = 60
+    private static let segmentLength = 45
 
     /// Tokens for `name=value`, each ending in `;` except the last: a single quoted parameter for
     /// printable ASCII; otherwise `name*=utf-8''%XX…`, split into `name*0*`, `name*1*`, … when long.

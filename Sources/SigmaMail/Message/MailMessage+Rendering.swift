@@ -51,7 +51,7 @@ extension MailMessage {
             QuotedPrintable.appendEncoded(htmlBody, to: &body)
         } else {
             let boundary = Self.makeBoundary(avoiding: htmlBody)
-            headers += "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n"
+            headers += HeaderField.folded("Content-Type", ["multipart/mixed;", "boundary=\"\(boundary)\""])
             headers += "MIME-Version: 1.0\r\n"
             body = try renderParts(boundary: boundary)
         }
@@ -73,8 +73,10 @@ extension MailMessage {
         let estimate = attachments.reduce(htmlBody.utf8.count * 3) { $0 + $1.data.count * 4 / 3 + 512 }
         var out: [UInt8] = []
         out.reserveCapacity(estimate)
-        let delimiter = Array("--\(boundary)\r\n".utf8)
-        out += delimiter
+        // Each part's content ends with CRLF; the delimiter's own leading CRLF follows it (RFC 2046
+        // §5.1.1), so the HTML keeps its final line break once decoded.
+        let delimiter = Array("\r\n--\(boundary)\r\n".utf8)
+        out += Array("--\(boundary)\r\n".utf8)
         out += Array("Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
         QuotedPrintable.appendEncoded(htmlBody, to: &out)
         for attachment in attachments {
@@ -105,7 +107,7 @@ extension MailMessage {
             out += Array(headers.utf8)
             Base64.appendEncoded(attachment.data, to: &out, lineLength: Base64.lineLength)
         }
-        out += Array("--\(boundary)--\r\n".utf8)
+        out += Array("\r\n--\(boundary)--\r\n".utf8)
         return out
     }
 
