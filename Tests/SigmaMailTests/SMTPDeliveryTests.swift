@@ -54,6 +54,26 @@ struct SMTPDeliveryTests {
         Self.expectNoSecret(logs)
     }
 
+    @Test("a message near the 25 MiB budget (18 MiB of attachments) arrives byte for byte")
+    func largeMessage() async throws {
+        let server = try await SMTPTestServer()
+        defer { server.stop() }
+        var configuration = Self.configuration(port: server.port)
+        configuration.username = ""
+        var message = try Fixtures.fullMessage()
+        message.attachments.append(
+            MailAttachment(filename: "big.pdf", data: Fixtures.bytes(18 * 1_048_576, signature: Array("%PDF-1.7\n".utf8)))
+        )
+        let start = ContinuousClock.now
+        let (rendered, report) = try await Self.send(configuration, message)
+        #expect(report.delivered)
+        let received = try server.received()
+        try #require(received.count == 1)
+        let identical = received[0].bytes == rendered.bytes
+        #expect(identical)
+        #expect(ContinuousClock.now - start < .seconds(40))
+    }
+
     @Test("STARTTLS verified against the server's certificate, configured from the environment")
     func startTLSFromEnvironment() async throws {
         let server = try await SMTPTestServer(["--starttls", "--auth", "\(Self.user):\(Self.password)"])
@@ -213,5 +233,42 @@ struct SMTPDeliveryTests {
         let result = await task.result
         #expect(throws: MailError.self) { try result.get() }
         if case .failure(let error as MailError) = result { #expect(error.code == .cancelled) }
+    }
+}
+
+/// Bounded waits: a server that accepts and then says nothing.
+@Suite("SMTP time-outs and cancellation", .timeLimit(.minutes(1)))
+struct SMTPTimeoutTests {
+    @Test("a silent server is a temporary timedOut after EMAIL_TIMEOUT")
+    func silentServerTimesOut() async throws {
+        let server = try await SMTPTestServer(["--silent"])
+        defer { server.stop() }
+        var configuration = SMTPDeliveryTests.configuration(port: server.port)
+        configuration.timeout = .seconds(1)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: MailError.self) {
+            try await SMTPDeliveryTests.send(configuration, Fixtures.fullMessage())
+        }
+        #expect(error?.code == .timedOut)
+        #expect(error?.isTemporary == true)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test("cancelling the task stops a transfer that is waiting on the server")
+    func cancelDuringTransfer() async throws {
+        let server = try await SMTPTestServer(["--silent"])
+        defer { server.stop() }
+        let configuration = SMTPDeliveryTests.configuration(port: server.port)
+        let start = ContinuousClock.now
+        let task = Task { try await SMTPDeliveryTests.send(configuration, Fixtures.fullMessage()) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let error as MailError) = result else {
+            Issue.record("expected a MailError, got \(result)")
+            return
+        }
+        #expect(error.code == .cancelled)
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 }

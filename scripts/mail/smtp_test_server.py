@@ -13,6 +13,7 @@ Options:
   --refuse ADDR=REPLY       reply REPLY (e.g. "550 5.1.1 unknown user") to RCPT TO:<ADDR>
   --refuse-all REPLY        reply REPLY to every RCPT TO
   --data-reply REPLY        reply REPLY after DATA instead of accepting the message
+  --silent                  accept connections but never say anything (time-out tests)
 
 The certificate (CN/SAN localhost and 127.0.0.1) is written to <dir>/cert.pem; a client
 trusting that file verifies the server properly. Runs until SIGTERM/SIGINT.
@@ -84,6 +85,7 @@ def main():
     parser.add_argument("--refuse", action="append", default=[])
     parser.add_argument("--refuse-all")
     parser.add_argument("--data-reply")
+    parser.add_argument("--silent", action="store_true")
     args = parser.parse_args()
 
     refuse = dict(item.split("=", 1) for item in args.refuse)
@@ -99,7 +101,13 @@ def main():
                   and auth_data.login == user.encode() and auth_data.password == password.encode())
             return AuthResult(success=ok, handled=False)
 
+    class Silent(asyncio.Protocol):
+        def connection_made(self, transport):
+            self.transport = transport
+
     def factory():
+        if args.silent:
+            return Silent()
         return SMTP(
             handler,
             hostname="sigma-test-smtp",
