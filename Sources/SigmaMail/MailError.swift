@@ -92,8 +92,11 @@ public struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = "MailError.\(code): \(message)"
-        if let replyCode { text += " (SMTP \(replyCode)" + (serverText.map { ": \($0)" } ?? "") + ")" }
-        else if let serverText { text += " (server: \(serverText))" }
+        if let replyCode {
+            text += " (SMTP \(replyCode)" + (serverText.map { ": \($0)" } ?? "") + ")"
+        } else if let serverText {
+            text += " (server: \(serverText))"
+        }
         if let curlCode { text += " [curl \(curlCode)]" }
         text += isTemporary ? " — temporary" : " — permanent"
         return text

@@ -4,12 +4,14 @@ import Testing
 
 @Suite("Addresses and header injection")
 struct AddressAndInjectionTests {
-    @Test("DEFAULT_FROM_EMAIL is read the Django way", arguments: [
-        ("Score Card System <noreply@example.com>", "noreply@example.com"),
-        ("noreply@example.com", "noreply@example.com"),
-        ("  spaced@example.com  ", "spaced@example.com"),
-        ("\"Servicio Técnico\" <st@example.com>", "st@example.com"),
-    ])
+    @Test(
+        "DEFAULT_FROM_EMAIL is read the Django way",
+        arguments: [
+            ("Score Card System <noreply@example.com>", "noreply@example.com"),
+            ("noreply@example.com", "noreply@example.com"),
+            ("  spaced@example.com  ", "spaced@example.com"),
+            ("\"Servicio Técnico\" <st@example.com>", "st@example.com"),
+        ])
     func djangoFrom(setting: String, address: String) throws {
         #expect(MailAddress.bareAddress(ofDjangoSetting: setting) == address)
         #expect(try MailAddress(parsing: setting).address == address)
@@ -24,7 +26,9 @@ struct AddressAndInjectionTests {
         #expect(try MailAddress(parsing: "x@example.com").displayName == "")
     }
 
-    @Test("malformed addresses are invalidAddress", arguments: ["", "no-at-sign", "@example.com", "a@", "a b@example.com", "ñ@example.com", "a@b@c,d"])
+    @Test(
+        "malformed addresses are invalidAddress",
+        arguments: ["", "no-at-sign", "@example.com", "a@", "a b@example.com", "ñ@example.com", "a@b@c,d"])
     func malformed(text: String) {
         let error = #expect(throws: MailError.self) { try MailAddress(parsing: text) }
         #expect(error?.code == .invalidAddress)
@@ -37,17 +41,26 @@ struct AddressAndInjectionTests {
             let error = #expect(throws: MailError.self, performing: body)
             #expect(error?.code == .headerInjection)
         }
-        expectInjection { _ = try MailMessage(subject: evil, htmlBody: "", from: "a@example.com", to: ["b@example.com"]).rendered() }
+        expectInjection {
+            _ = try MailMessage(subject: evil, htmlBody: "", from: "a@example.com", to: ["b@example.com"]).rendered()
+        }
         expectInjection { _ = try MailAddress(parsing: "a@example.com\(breaker)Bcc: v@example.com") }
         expectInjection { _ = try MailAddress("a@example.com", displayName: evil) }
-        expectInjection { _ = try MailMessage(subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com", "c@example.com\(breaker)"]) }
+        expectInjection {
+            _ = try MailMessage(
+                subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com", "c@example.com\(breaker)"])
+        }
         let attachment = MailAttachment(filename: evil, data: [1, 2, 3])
         expectInjection {
-            _ = try MailMessage(subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com"], attachments: [attachment]).rendered()
+            _ = try MailMessage(
+                subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com"], attachments: [attachment]
+            ).rendered()
         }
         let image = MailAttachment.inlineImage(contentID: "logo\(breaker)x", data: Fixtures.png)
         expectInjection {
-            _ = try MailMessage(subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com"], attachments: [image]).rendered()
+            _ = try MailMessage(
+                subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com"], attachments: [image]
+            ).rendered()
         }
         var message = try MailMessage(subject: "x", htmlBody: "", from: "a@example.com", to: ["b@example.com"])
         message.from.displayName = evil

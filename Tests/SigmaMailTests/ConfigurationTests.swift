@@ -44,19 +44,23 @@ struct ConfigurationTests {
         #expect(configuration.defaultFromAddress == "sistema@sic.example")
     }
 
-    @Test("booleans follow python-decouple", arguments: [
-        ("y", true), ("YES", true), ("t", true), ("True", true), ("on", true), ("1", true),
-        ("n", false), ("No", false), ("f", false), ("FALSE", false), ("off", false), ("0", false), ("", false),
-    ])
+    @Test(
+        "booleans follow python-decouple",
+        arguments: [
+            ("y", true), ("YES", true), ("t", true), ("True", true), ("on", true), ("1", true),
+            ("n", false), ("No", false), ("f", false), ("FALSE", false), ("off", false), ("0", false), ("", false),
+        ])
     func booleans(raw: String, expected: Bool) throws {
         #expect(try MailConfiguration.bool(raw, key: "EMAIL_USE_TLS") == expected)
     }
 
-    @Test("bad values are invalidConfiguration errors that name the key", arguments: [
-        ["EMAIL_PORT": "abc"], ["EMAIL_USE_TLS": "maybe"], ["EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"],
-        ["EMAIL_TIMEOUT": "-1"], ["EMAIL_BACKEND": "myapp.backends.Custom"], ["EMAIL_PORT": "70000"],
-        ["EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"],
-    ])
+    @Test(
+        "bad values are invalidConfiguration errors that name the key",
+        arguments: [
+            ["EMAIL_PORT": "abc"], ["EMAIL_USE_TLS": "maybe"], ["EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"],
+            ["EMAIL_TIMEOUT": "-1"], ["EMAIL_BACKEND": "myapp.backends.Custom"], ["EMAIL_PORT": "70000"],
+            ["EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"],
+        ])
     func invalid(environment: [String: String]) {
         let error = #expect(throws: MailError.self) { try MailConfiguration(environment: environment) }
         #expect(error?.code == .invalidConfiguration)
@@ -73,7 +77,9 @@ struct ConfigurationTests {
 
     @Test("the description never shows the password")
     func redacted() throws {
-        let configuration = try MailConfiguration(environment: ["EMAIL_HOST_USER": "u", "EMAIL_HOST_PASSWORD": "hunter2"])
+        let configuration = try MailConfiguration(environment: [
+            "EMAIL_HOST_USER": "u", "EMAIL_HOST_PASSWORD": "hunter2",
+        ])
         #expect(!configuration.description.contains("hunter2"))
         #expect(!String(reflecting: configuration).contains("hunter2"))
         #expect(configuration.description.contains("<redacted>"))

@@ -84,7 +84,8 @@ struct MIMECompositionTests {
         ]
     )
     func subjectRoundTrip(subject: String) throws {
-        let message = try MailMessage(subject: subject, htmlBody: "<p>x</p>", from: "a@example.com", to: ["b@example.com"])
+        let message = try MailMessage(
+            subject: subject, htmlBody: "<p>x</p>", from: "a@example.com", to: ["b@example.com"])
         let rendered = try message.rendered()
         let parsed = try ParsedEmail.parse(rendered.bytes)
         #expect(parsed.defects.isEmpty)
@@ -142,11 +143,16 @@ struct MIMECompositionTests {
         #expect(bytes.allSatisfy { $0 < 0x80 }, "the message is not 7-bit clean")
         #expect(!text.contains("\r\nCc:"), "Cc written although empty")
         #expect(text.contains("\r\nMIME-Version: 1.0\r\n"))
-        #expect(text.contains("Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable"))
+        #expect(
+            text.contains("Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable"))
         #expect(text.contains("filename*0*=utf-8''"), "long non-ASCII file name not split with RFC 2231 continuations")
         #expect(text.contains("filename*=utf-8''diagn%C3%B3stico_3_foto.jpg"))
         let date = try #require(lines.first { $0.hasPrefix("Date: ") })
-        #expect(date.wholeMatch(of: /Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d -0000/) != nil)
+        #expect(
+            date.wholeMatch(
+                of:
+                    /Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d -0000/
+            ) != nil)
         let id = try #require(lines.first { $0.hasPrefix("Message-ID: ") })
         #expect(id.wholeMatch(of: /Message-ID: <\d{14}\.[0-9a-f]{20}@[A-Za-z0-9.-]+>/) != nil)
     }
@@ -154,7 +160,8 @@ struct MIMECompositionTests {
     @Test("the Date header is the given time in UTC")
     func dateHeader() throws {
         let message = try MailMessage(subject: "x", htmlBody: "x", from: "a@example.com", to: ["b@example.com"])
-        let rendered = try message.rendered(date: Date(timeIntervalSince1970: 1_739_999_999), messageID: "<fixed@example.com>")
+        let rendered = try message.rendered(
+            date: Date(timeIntervalSince1970: 1_739_999_999), messageID: "<fixed@example.com>")
         let text = String(decoding: rendered.bytes, as: UTF8.self)
         #expect(text.contains("\r\nDate: Wed, 19 Feb 2025 21:19:59 -0000\r\n"))
         #expect(text.contains("\r\nMessage-ID: <fixed@example.com>\r\n"))

@@ -41,7 +41,8 @@ struct SMTPDeliveryTests {
         let server = try await SMTPTestServer(["--auth", "\(Self.user):\(Self.password)"])
         defer { server.stop() }
         let logs = LogCapture()
-        let (rendered, report) = try await Self.send(Self.configuration(port: server.port), Fixtures.fullMessage(), logs: logs)
+        let (rendered, report) = try await Self.send(
+            Self.configuration(port: server.port), Fixtures.fullMessage(), logs: logs)
         #expect(report.delivered)
         #expect(report.refusedRecipients.isEmpty)
         let received = try server.received()
@@ -62,7 +63,8 @@ struct SMTPDeliveryTests {
         configuration.username = ""
         var message = try Fixtures.fullMessage()
         message.attachments.append(
-            MailAttachment(filename: "big.pdf", data: Fixtures.bytes(18 * 1_048_576, signature: Array("%PDF-1.7\n".utf8)))
+            MailAttachment(
+                filename: "big.pdf", data: Fixtures.bytes(18 * 1_048_576, signature: Array("%PDF-1.7\n".utf8)))
         )
         let start = ContinuousClock.now
         let (rendered, report) = try await Self.send(configuration, message)

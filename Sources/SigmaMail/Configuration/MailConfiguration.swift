@@ -108,7 +108,9 @@ public struct MailConfiguration: Sendable, Equatable, CustomStringConvertible {
         }
         if backend == .smtp {
             if host.isEmpty { throw MailError(.invalidConfiguration, "EMAIL_HOST is empty") }
-            if !(1...65535).contains(port) { throw MailError(.invalidConfiguration, "EMAIL_PORT \(port) is out of range") }
+            if !(1...65535).contains(port) {
+                throw MailError(.invalidConfiguration, "EMAIL_PORT \(port) is out of range")
+            }
             try HeaderField.requireSingleLine(host, field: "EMAIL_HOST")
         }
         if backend == .file, (filePath ?? "").isEmpty {

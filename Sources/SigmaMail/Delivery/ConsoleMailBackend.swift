@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Django's console backend: each message, then a line of 79 `-`, on standard output.
@@ -15,16 +15,18 @@ public struct ConsoleMailBackend: MailBackend {
     ///   - write: Receives the output; defaults to standard output.
     public init(messageIDDomain: String? = nil, write: (@Sendable ([UInt8]) -> Void)? = nil) {
         self.messageIDDomain = messageIDDomain
-        self.write = write ?? { bytes in
-            writeToStandardOutput(bytes)
-        }
+        self.write =
+            write ?? { bytes in
+                writeToStandardOutput(bytes)
+            }
     }
 
     /// Writes the message (even without recipients, as Django does).
     public func send(_ message: MailMessage) async throws -> MailDeliveryReport {
         let rendered = try message.rendered(messageIDDomain: messageIDDomain)
         write(rendered.bytes + Array(("\n" + String(repeating: "-", count: 79) + "\n").utf8))
-        return MailDeliveryReport(messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
+        return MailDeliveryReport(
+            messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
     }
 }
 

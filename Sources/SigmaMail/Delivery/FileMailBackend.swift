@@ -40,6 +40,7 @@ public struct FileMailBackend: MailBackend {
         guard FileManager.default.createFile(atPath: path, contents: Data(rendered.bytes)) else {
             throw MailError(.writeFailed, "could not write \(path)")
         }
-        return MailDeliveryReport(messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
+        return MailDeliveryReport(
+            messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
     }
 }

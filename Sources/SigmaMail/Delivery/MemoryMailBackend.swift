@@ -29,18 +29,7 @@ public final class MemoryMailBackend: MailBackend {
     public func send(_ message: MailMessage) async throws -> MailDeliveryReport {
         let rendered = try message.rendered(messageIDDomain: messageIDDomain)
         entries.withLock { $0.append(Entry(message: message, rendered: rendered)) }
-        return MailDeliveryReport(messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
-    }
-}
-
-/// Django's dummy backend: composes the message (so malformed ones still fail) and drops it.
-public struct DummyMailBackend: MailBackend {
-    /// Creates the backend.
-    public init() {}
-
-    /// Composes and discards the message.
-    public func send(_ message: MailMessage) async throws -> MailDeliveryReport {
-        let rendered = try message.rendered(messageIDDomain: "localhost")
-        return MailDeliveryReport(messageID: rendered.messageID, delivered: false, recipients: rendered.envelopeRecipients)
+        return MailDeliveryReport(
+            messageID: rendered.messageID, delivered: true, recipients: rendered.envelopeRecipients)
     }
 }

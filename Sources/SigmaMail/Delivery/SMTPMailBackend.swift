@@ -89,7 +89,8 @@ public final class SMTPMailBackend: MailBackend {
             logger.warning(
                 "mail not sent",
                 metadata: [
-                    "mail.error.code": "\(error.code)", "mail.error.reply_code": "\(error.replyCode.map(String.init) ?? "-")",
+                    "mail.error.code": "\(error.code)",
+                    "mail.error.reply_code": "\(error.replyCode.map(String.init) ?? "-")",
                     "mail.error.temporary": "\(error.isTemporary)", "mail.error": "\(error.message)",
                 ]
             )

@@ -16,7 +16,8 @@ struct SMTPTransfer {
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
-        try CurlEasy.check(sw_curl_setopt_ptr(easy.handle, CURLOPT_ERRORBUFFER, errorBuffer), option: CURLOPT_ERRORBUFFER)
+        try CurlEasy.check(
+            sw_curl_setopt_ptr(easy.handle, CURLOPT_ERRORBUFFER, errorBuffer), option: CURLOPT_ERRORBUFFER)
 
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         try CurlEasy.check(
@@ -39,7 +40,8 @@ struct SMTPTransfer {
         }
         withExtendedLifetime(recipients) {}
         guard result == CURLE_OK else {
-            throw classify(result, responseCode: easy.info(CURLINFO_RESPONSE_CODE), detail: String(cString: errorBuffer))
+            throw classify(
+                result, responseCode: easy.info(CURLINFO_RESPONSE_CODE), detail: String(cString: errorBuffer))
         }
         return context.refusedRecipients
     }
@@ -97,17 +99,20 @@ struct SMTPTransfer {
         case CURLE_ABORTED_BY_CALLBACK where context.isCancelled:
             return MailError(.cancelled, "the send to \(server) was cancelled", curlCode: curlCode)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY:
-            return MailError(.connectionFailed, "could not connect to SMTP server \(server): \(curlText)", curlCode: curlCode)
+            return MailError(
+                .connectionFailed, "could not connect to SMTP server \(server): \(curlText)", curlCode: curlCode)
         case CURLE_OPERATION_TIMEDOUT:
             return MailError(.timedOut, "SMTP server \(server) timed out: \(curlText)", curlCode: curlCode)
         case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR:
             return refusal(.authenticationFailed, "rejected the credentials")
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR:
             return MailError(
-                .certificateRejected, "TLS certificate problem with SMTP server \(server): \(curlText)", curlCode: curlCode
+                .certificateRejected, "TLS certificate problem with SMTP server \(server): \(curlText)",
+                curlCode: curlCode
             )
         case CURLE_SSL_CONNECT_ERROR, CURLE_USE_SSL_FAILED:
-            return MailError(.tlsFailed, "TLS could not be set up with SMTP server \(server): \(curlText)", curlCode: curlCode)
+            return MailError(
+                .tlsFailed, "TLS could not be set up with SMTP server \(server): \(curlText)", curlCode: curlCode)
         default:
             break
         }

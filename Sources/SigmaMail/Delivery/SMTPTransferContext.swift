@@ -39,7 +39,8 @@ final class SMTPTransferContext: @unchecked Sendable {
         if upper.hasPrefix("MAIL FROM:") {
             lastCommand = .mailFrom
         } else if upper.hasPrefix("RCPT TO:") {
-            let address = line.split(separator: "<", maxSplits: 1).last?.split(separator: ">").first.map(String.init) ?? ""
+            let address =
+                line.split(separator: "<", maxSplits: 1).last?.split(separator: ">").first.map(String.init) ?? ""
             lastCommand = .recipient(address)
         } else if upper.hasPrefix("DATA") {
             lastCommand = .data

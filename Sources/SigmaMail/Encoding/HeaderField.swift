@@ -36,7 +36,8 @@ enum HeaderField {
     /// cannot be mistaken for an encoded-word, otherwise RFC 2047 encoded-words.
     static func unstructured(_ name: String, _ value: String) -> String {
         let words = value.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        let plain = value.unicodeScalars.allSatisfy { ($0.value >= 0x20 && $0.value < 0x7F) || $0 == "\t" }
+        let plain =
+            value.unicodeScalars.allSatisfy { ($0.value >= 0x20 && $0.value < 0x7F) || $0 == "\t" }
             && !value.contains("=?")
             && words.allSatisfy { $0.utf8.count <= 900 }
             && value.first != " " && value.last != " "

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Date {
@@ -19,13 +19,15 @@ extension Date {
     /// `YYYYMMDDHHMMSS` in UTC.
     var compactUTC: String {
         let t = utcComponents
-        return "\(t.tm_year + 1900)\(pad(t.tm_mon + 1))\(pad(t.tm_mday))\(pad(t.tm_hour))\(pad(t.tm_min))\(pad(t.tm_sec))"
+        return
+            "\(t.tm_year + 1900)\(pad(t.tm_mon + 1))\(pad(t.tm_mday))\(pad(t.tm_hour))\(pad(t.tm_min))\(pad(t.tm_sec))"
     }
 
     /// `YYYYMMDD-HHMMSS` in UTC (file backend names).
     var fileStampUTC: String {
         let t = utcComponents
-        return "\(t.tm_year + 1900)\(pad(t.tm_mon + 1))\(pad(t.tm_mday))-\(pad(t.tm_hour))\(pad(t.tm_min))\(pad(t.tm_sec))"
+        return
+            "\(t.tm_year + 1900)\(pad(t.tm_mon + 1))\(pad(t.tm_mday))-\(pad(t.tm_hour))\(pad(t.tm_min))\(pad(t.tm_sec))"
     }
 
     private var utcComponents: tm {

@@ -93,9 +93,11 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
             throw MailError(.invalidAddress, "address \"\(address)\" is not of the form local@domain")
         }
         let forbidden = Set("<>()[],;:\"\\ ".unicodeScalars)
-        for scalar in address.unicodeScalars where scalar.value <= 0x20 || scalar.value >= 0x7F || forbidden.contains(scalar) {
+        for scalar in address.unicodeScalars
+        where scalar.value <= 0x20 || scalar.value >= 0x7F || forbidden.contains(scalar) {
             throw MailError(
-                .invalidAddress, "address \"\(address)\" contains a character that cannot be sent (non-ASCII or special)"
+                .invalidAddress,
+                "address \"\(address)\" contains a character that cannot be sent (non-ASCII or special)"
             )
         }
     }

@@ -1,23 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A composed message: its bytes and what SMTP needs to send it.
-public struct RenderedMail: Sendable, Hashable {
-    /// The complete message (RFC 5322 + MIME), CRLF line endings, ending with CRLF.
-    public var bytes: [UInt8]
-    /// The `Message-ID` header value, with angle brackets.
-    public var messageID: String
-    /// The SMTP envelope sender (the bare `From` address).
-    public var envelopeSender: String
-    /// The SMTP envelope recipients (`To` then `Cc`, bare addresses).
-    public var envelopeRecipients: [String]
-}
-
 extension MailMessage {
     /// Composes the message.
     ///
@@ -77,7 +59,8 @@ extension MailMessage {
         // §5.1.1), so the HTML keeps its final line break once decoded.
         let delimiter = Array("\r\n--\(boundary)\r\n".utf8)
         out += Array("--\(boundary)\r\n".utf8)
-        out += Array("Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+        out += Array(
+            "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
         QuotedPrintable.appendEncoded(htmlBody, to: &out)
         for attachment in attachments {
             guard MailContentType.isValid(attachment.contentType) else {
@@ -93,9 +76,11 @@ extension MailMessage {
             case .inline(let contentID):
                 try HeaderField.requireSingleLine(contentID, field: "Content-ID")
                 guard !contentID.isEmpty,
-                    contentID.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "<" && $0 != ">" })
+                    contentID.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "<" && $0 != ">" }
+                    )
                 else {
-                    throw MailError(.invalidMessage, "Content-ID \"\(contentID)\" must be printable ASCII without <, > or spaces")
+                    throw MailError(
+                        .invalidMessage, "Content-ID \"\(contentID)\" must be printable ASCII without <, > or spaces")
                 }
                 headers += "Content-ID: <\(contentID)>\r\n"
                 dispositionName = "inline"
@@ -136,17 +121,5 @@ extension MailMessage {
     static func randomHex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in Hex.byte(UInt8.random(in: 0...255, using: &generator)) }.joined().lowercased()
-    }
-}
-
-/// The local host name, for `Message-ID` and the SMTP `EHLO` greeting.
-enum MailHost {
-    /// The host name, reduced to letters, digits, `-` and `.`; `localhost.localdomain` when empty.
-    static func name() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost.localdomain" }
-        let raw = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let cleaned = String(raw.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == ".") }.map(Character.init))
-        return cleaned.isEmpty ? "localhost.localdomain" : cleaned
     }
 }

@@ -64,7 +64,9 @@ enum Fixtures {
         }
         attachments.append(MailAttachment(filename: pdfName, data: pdf))
         attachments.append(MailAttachment(filename: "ingreso_2_ingreso_1739999999002.jpg", data: jpeg))
-        attachments.append(MailAttachment(filename: "diagnóstico_3_foto.jpg", data: bytes(3000, signature: [0xFF, 0xD8, 0xFF], seed: 5)))
+        attachments.append(
+            MailAttachment(
+                filename: "diagnóstico_3_foto.jpg", data: bytes(3000, signature: [0xFF, 0xD8, 0xFF], seed: 5)))
         return try MailMessage(
             subject: subject, htmlBody: html, from: "Servicio Técnico System <noreply@example.com>",
             to: ["cliente@example.com", "", "  ", "Otro Cliente <otro@example.org>"], cc: cc, attachments: attachments

@@ -43,7 +43,8 @@ struct ParsedEmail: Decodable {
 
     /// Parses an `.eml` file with Python.
     static func parse(file: String) throws -> ParsedEmail {
-        let result = try TestEnvironment.run(TestEnvironment.python, [TestEnvironment.script("parse_message.py"), file])
+        let result = try TestEnvironment.run(
+            TestEnvironment.python, [TestEnvironment.script("parse_message.py"), file])
         try #require(result.status == 0, "parse_message.py failed")
         return try JSONDecoder().decode(ParsedEmail.self, from: result.output)
     }

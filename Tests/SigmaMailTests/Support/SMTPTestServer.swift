@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An aiosmtpd server (`scripts/mail/smtp_test_server.py`) on a free loopback port, for one test.
