@@ -1,0 +1,20 @@
+import Logging
+
+extension MailConfiguration {
+    /// The backend ``backend`` names, configured from these settings.
+    ///
+    /// The SMTP backend owns a thread for libcurl; call ``SMTPMailBackend/shutdown()`` when done
+    /// (it also stops when released).
+    /// - Parameter logger: Where backends log (never credentials).
+    /// - Throws: ``MailError/Code/invalidConfiguration``.
+    public func makeBackend(logger: Logger) throws -> any MailBackend {
+        try validate()
+        switch backend {
+        case .smtp: return try SMTPMailBackend(configuration: self, logger: logger)
+        case .file: return try FileMailBackend(directory: filePath ?? "", messageIDDomain: localHostname)
+        case .console: return ConsoleMailBackend(messageIDDomain: localHostname)
+        case .locmem: return MemoryMailBackend(messageIDDomain: localHostname)
+        case .dummy: return DummyMailBackend()
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// Upper-case hexadecimal digits for `=XX` and `%XX` escapes.
+enum Hex {
+    private static let digits = Array("0123456789ABCDEF".utf8)
+
+    /// Two upper-case hex digits for `byte`.
+    static func byte(_ byte: UInt8) -> String {
+        String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+    }
+
+    /// Appends two upper-case hex digits for `byte` to `output`.
+    static func append(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(digits[Int(byte >> 4)])
+        output.append(digits[Int(byte & 0x0F)])
+    }
+}
