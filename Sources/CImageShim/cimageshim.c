@@ -144,7 +144,7 @@ int sw_jpeg_decode(const uint8_t *data, size_t len, int scale_num, int fast_idct
     cinfo.dct_method = fast_idct ? JDCT_IFAST : JDCT_ISLOW;
     jpeg_start_decompress(&cinfo);
     size_t stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
-    pixels = malloc(stride * cinfo.output_height);
+    pixels = malloc(stride * cinfo.output_height + SW_IMG_PADDING);
     if (!pixels) {
         sw_set_error(err, "out of memory");
         jpeg_destroy_decompress(&cinfo);
@@ -297,7 +297,7 @@ int sw_png_decode(const uint8_t *data, size_t len, sw_img_image *out, sw_img_err
         png_destroy_read_struct(&png, &info, NULL);
         return SW_IMG_ERR_UNSUPPORTED;
     }
-    pixels = malloc(stride * height);
+    pixels = malloc(stride * height + SW_IMG_PADDING);
     rows = malloc(sizeof(png_bytep) * height);
     if (!pixels || !rows) png_error(png, "out of memory");
     for (unsigned y = 0; y < height; y++) rows[y] = pixels + stride * y;

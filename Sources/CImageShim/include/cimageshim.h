@@ -11,6 +11,9 @@
 #define SW_IMG_ERR_UNSUPPORTED (-3)
 #define SW_IMG_ERR_MEMORY (-4)
 
+/// Bytes allocated after every pixel buffer, so vector loads may overrun the last pixel.
+#define SW_IMG_PADDING 32
+
 /// Colour models of decoded pixels (interleaved, 8 bits per sample).
 #define SW_IMG_GRAY 1      /* 1 sample  */
 #define SW_IMG_GRAY_ALPHA 2 /* 2 samples */

@@ -58,7 +58,7 @@ final class DecodedImage {
 
     /// Allocates an uninitialised buffer with the C allocator so deinit can free either kind.
     init(width: Int, height: Int, model: Model, orientation: Int = 1) {
-        let raw = malloc(max(1, width * height * model.channels))!
+        let raw = malloc(width * height * model.channels + Self.padding)!
         pixels = raw.bindMemory(to: UInt8.self, capacity: width * height * model.channels)
         self.width = width
         self.height = height
@@ -68,6 +68,10 @@ final class DecodedImage {
     }
 
     deinit { sw_img_free(pixels) }
+
+    /// Extra bytes after the last pixel so vector loads may read a little past the end
+    /// (the C shim pads its buffers the same way).
+    static let padding = Int(SW_IMG_PADDING)
 
     var channels: Int { model.channels }
     var byteCount: Int { width * height * model.channels }

@@ -1,8 +1,9 @@
 /// A separable Lanczos-3 resampler for 8-bit interleaved pixels, with the same kernel support,
 /// centring and normalisation as Pillow's `Image.LANCZOS` (Resample.c `precompute_coeffs`).
 ///
-/// The vertical pass runs first (its inner loop is contiguous and vectorises), the horizontal
-/// pass second on the already reduced row count.
+/// Only a vertical pass is implemented (its inner loop runs over contiguous memory and
+/// vectorises); the horizontal pass is a vertical pass over the transposed image, done second
+/// on the already reduced row count.
 struct LanczosResampler {
     /// Per-output-sample contributions along one axis.
     struct Contributions {
@@ -63,90 +64,111 @@ struct LanczosResampler {
             intermediate = source
         }
         guard intermediate.width != width else { return intermediate }
-        let output = DecodedImage(width: width, height: height, model: source.model, orientation: source.orientation)
-        let contributions = Contributions(inSize: intermediate.width, outSize: width)
-        switch channels {
-        case 3: horizontal3(intermediate, into: output, contributions)
-        default: horizontalGeneric(intermediate, into: output, contributions)
+        // Horizontal pass as a vertical pass on the transposed image: the vector loop then runs
+        // over contiguous memory.
+        let transposed = transpose(intermediate)
+        let resized = DecodedImage(width: transposed.width, height: width, model: source.model)
+        vertical(transposed, into: resized, Contributions(inSize: intermediate.width, outSize: width))
+        let output = transpose(resized, orientation: source.orientation)
+        return output
+    }
+
+    /// Swaps rows and columns, in 32 × 32 tiles to stay in cache.
+    static func transpose(_ source: DecodedImage, orientation: Int = 1) -> DecodedImage {
+        let w = source.width
+        let h = source.height
+        let channels = source.channels
+        let output = DecodedImage(width: h, height: w, model: source.model, orientation: orientation)
+        let s = source.pixels
+        let o = output.pixels
+        let tile = 32
+        var ty = 0
+        while ty < h {
+            let yEnd = min(ty + tile, h)
+            var tx = 0
+            while tx < w {
+                let xEnd = min(tx + tile, w)
+                if channels == 3 {
+                    // Contiguous writes, strided reads.
+                    for x in tx..<xEnd {
+                        var from = UnsafeRawPointer(s + (ty * w + x) * 3)
+                        var to = UnsafeMutableRawPointer(o + (x * h + ty) * 3)
+                        for _ in ty..<yEnd {
+                            to.copyMemory(from: from, byteCount: 3)
+                            from += w * 3
+                            to += 3
+                        }
+                    }
+                } else {
+                    for y in ty..<yEnd {
+                        for x in tx..<xEnd {
+                            let from = s + (y * w + x) * channels
+                            let to = o + (x * h + y) * channels
+                            for ch in 0..<channels { to[ch] = from[ch] }
+                        }
+                    }
+                }
+                tx += tile
+            }
+            ty += tile
         }
         return output
     }
 
+    // Conversions between bytes and floats use the 2^23 "magic number": a float whose
+    // exponent makes the mantissa hold an integer exactly. Baseline x86-64 (SSE2) has no
+    // 32-bit lane multiply and the generic SIMD conversions are not inlined, so the passes stay
+    // in Float and convert with bit operations only.
+    private static let magicBits = SIMD16<UInt32>(repeating: 0x4B00_0000)
+    private static let magic = SIMD16<Float>(repeating: 8_388_608)
+
+    @inline(__always)
+    private static func floats(_ bytes: SIMD16<UInt8>) -> SIMD16<Float> {
+        unsafeBitCast(SIMD16<UInt32>(truncatingIfNeeded: bytes) | magicBits, to: SIMD16<Float>.self) - magic
+    }
+
+    /// Output rows are computed 16 samples at a time with the taps in the inner loop, so the
+    /// accumulator stays in vector registers.
     private static func vertical(_ source: DecodedImage, into output: DecodedImage, _ c: Contributions) {
         let rowLength = source.width * source.channels
-        let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
-        defer { accumulator.deallocate() }
+        let vectorEnd = rowLength & ~15
+        let src = UnsafeRawPointer(source.pixels)
         c.weights.withUnsafeBufferPointer { weights in
             for y in 0..<output.height {
-                accumulator.initialize(repeating: 0, count: rowLength)
                 let start = c.starts[y]
-                for k in 0..<c.counts[y] {
-                    let w = weights[y * c.taps + k]
-                    let row = source.pixels + (start + k) * rowLength
-                    for i in 0..<rowLength {
-                        accumulator[i] += w * Float(row[i])
+                let count = c.counts[y]
+                let kw = weights.baseAddress! + y * c.taps
+                let out = UnsafeMutableRawPointer(output.pixels + y * rowLength)
+                var i = 0
+                while i < vectorEnd {
+                    var accumulator = SIMD16<Float>(repeating: 0)
+                    var row = src + start * rowLength + i
+                    for k in 0..<count {
+                        accumulator += kw[k] * floats(row.loadUnaligned(as: SIMD16<UInt8>.self))
+                        row += rowLength
                     }
+                    out.storeBytes(of: pack(accumulator), toByteOffset: i, as: SIMD16<UInt8>.self)
+                    i += 16
                 }
-                let out = output.pixels + y * rowLength
-                for i in 0..<rowLength {
-                    out[i] = clamp(accumulator[i])
+                while i < rowLength {
+                    var sum: Float = 0
+                    for k in 0..<count {
+                        sum += kw[k] * Float(source.pixels[(start + k) * rowLength + i])
+                    }
+                    output.pixels[y * rowLength + i] = clamp(sum)
+                    i += 1
                 }
             }
         }
     }
 
-    private static func horizontal3(_ source: DecodedImage, into output: DecodedImage, _ c: Contributions) {
-        let inStride = source.width * 3
-        let outStride = output.width * 3
-        c.weights.withUnsafeBufferPointer { weights in
-            c.starts.withUnsafeBufferPointer { starts in
-                c.counts.withUnsafeBufferPointer { counts in
-                    for y in 0..<output.height {
-                        let row = source.pixels + y * inStride
-                        let out = output.pixels + y * outStride
-                        for x in 0..<output.width {
-                            var r: Float = 0
-                            var g: Float = 0
-                            var b: Float = 0
-                            let base = row + starts[x] * 3
-                            let kw = weights.baseAddress! + x * c.taps
-                            for k in 0..<counts[x] {
-                                let w = kw[k]
-                                let p = base + k * 3
-                                r += w * Float(p[0])
-                                g += w * Float(p[1])
-                                b += w * Float(p[2])
-                            }
-                            out[x * 3] = clamp(r)
-                            out[x * 3 + 1] = clamp(g)
-                            out[x * 3 + 2] = clamp(b)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static func horizontalGeneric(_ source: DecodedImage, into output: DecodedImage, _ c: Contributions) {
-        let channels = source.channels
-        let inStride = source.width * channels
-        let outStride = output.width * channels
-        var sums = [Float](repeating: 0, count: channels)
-        c.weights.withUnsafeBufferPointer { weights in
-            for y in 0..<output.height {
-                let row = source.pixels + y * inStride
-                let out = output.pixels + y * outStride
-                for x in 0..<output.width {
-                    for ch in 0..<channels { sums[ch] = 0 }
-                    let base = row + c.starts[x] * channels
-                    for k in 0..<c.counts[x] {
-                        let w = weights[x * c.taps + k]
-                        for ch in 0..<channels { sums[ch] += w * Float(base[k * channels + ch]) }
-                    }
-                    for ch in 0..<channels { out[x * channels + ch] = clamp(sums[ch]) }
-                }
-            }
-        }
+    @inline(__always)
+    private static func pack(_ values: SIMD16<Float>) -> SIMD16<UInt8> {
+        var v = values
+        v.replace(with: 0, where: v .< 0)
+        v.replace(with: 255, where: v .> 255)
+        let bits = unsafeBitCast(v + magic, to: SIMD16<UInt32>.self)
+        return SIMD16<UInt8>(truncatingIfNeeded: bits)
     }
 
     @inline(__always)
