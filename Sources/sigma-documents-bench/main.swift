@@ -82,9 +82,9 @@ case "pdf":
         })
         diagCold.append(try milliseconds { diagPDF = try diagnostico(.file(logoURL)).renderPDF() })
     }
-    let logo = ReportImage.prepared(try PDFImage(contentsOf: logoURL))
-    let rh = ReportImage.prepared(try PDFImage(contentsOf: rhitsoURL))
-    let diagram = ReportImage.prepared(try PDFImage(contentsOf: diagramURL))
+    let logo = ReportImage.prepared(try ReportImage.file(logoURL).pdfImage())
+    let rh = ReportImage.prepared(try ReportImage.file(rhitsoURL).pdfImage())
+    let diagram = ReportImage.prepared(try ReportImage.file(diagramURL).pdfImage())
     var rhitsoWarm: [Double] = []
     var diagWarm: [Double] = []
     for _ in 0..<iterations {

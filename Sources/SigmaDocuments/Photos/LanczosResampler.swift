@@ -55,7 +55,6 @@ struct LanczosResampler {
     /// Resizes `source` to exactly `width × height`.
     static func resize(_ source: DecodedImage, width: Int, height: Int) -> DecodedImage {
         if source.width == width && source.height == height { return source }
-        let channels = source.channels
         let intermediate: DecodedImage
         if source.height != height {
             intermediate = DecodedImage(width: source.width, height: height, model: source.model, orientation: source.orientation)

@@ -7,12 +7,20 @@ public enum ReportImage: Sendable {
     case file(URL)
     case prepared(PDFImage)
 
-    /// Loads and prepares the image for embedding.
+    /// Loads and prepares the image for embedding: JPEG as-is, PNG flattened onto white and
+    /// re-encoded as JPEG quality 90 (as the Python generators do).
     public func pdfImage() throws -> PDFImage {
         switch self {
-        case .data(let data): try PDFImage(data: data)
-        case .file(let url): try PDFImage(contentsOf: url)
-        case .prepared(let image): image
+        case .data(let data): return try PDFImage(flattening: data)
+        case .file(let url):
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw DocumentError(code: .fileAccess, message: "cannot read \(url.path): \(error.localizedDescription)")
+            }
+            return try PDFImage(flattening: data)
+        case .prepared(let image): return image
         }
     }
 
