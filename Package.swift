@@ -75,6 +75,11 @@ let package = Package(
             dependencies: ["CImageShim", "CZlibShim"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "sigma-documents-bench",
+            dependencies: ["SigmaDocuments"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SigmaTasks",
             dependencies: [

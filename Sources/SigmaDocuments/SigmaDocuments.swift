@@ -1,2 +1,0 @@
-/// The SigmaDocuments module (being built).
-public enum SigmaDocumentsModule {}
