@@ -31,7 +31,8 @@ extension Worker {
         taskLogger[metadataKey: "celery.task.id"] = "\(request.id)"
         taskLogger[metadataKey: "celery.task.name"] = "\(request.task)"
         let context = TaskContext(
-            request: request, arguments: arguments, options: options, hostname: configuration.hostname, logger: taskLogger)
+            request: request, arguments: arguments, options: options, hostname: configuration.hostname, logger: taskLogger,
+            results: backend)
         let soft = request.timeLimit.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
         let hard = request.timeLimit.hard ?? options.timeLimit ?? configuration.timeLimit
         let handler = message.task.handler

@@ -13,9 +13,15 @@ public struct TaskContext: Sendable {
     public var hostname: String
     /// A logger with the task id and name in its metadata.
     public var logger: Logger
+    /// The result backend, for markers that must outlive a retry (nil when results are off).
+    public var results: ResultBackend?
 
     /// Creates a context.
-    public init(request: TaskRequest, arguments: TaskArguments, options: TaskOptions, hostname: String, logger: Logger) {
+    public init(
+        request: TaskRequest, arguments: TaskArguments, options: TaskOptions, hostname: String, logger: Logger,
+        results: ResultBackend? = nil
+    ) {
+        self.results = results
         self.request = request
         self.arguments = arguments
         self.options = options
