@@ -105,7 +105,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleryWorkerTests",
-            dependencies: ["CeleryWorker", "CeleryTestTasks"],
+            dependencies: [
+                "CeleryWorker", "CeleryTestTasks", "SigmaTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Support"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),

@@ -96,7 +96,7 @@ struct PythonResultInteropTests {
     }
 
     @Test(arguments: ["celery-5.3", "celery-5.7"])
-    func pythonReadsEveryState(_ environment: String) throws {
+    func pythonReadsEveryState(_ environment: String) async throws {
         let python = try #require(TestEnvironment.python(environment))
         let samples = Self.samples()
         let input: [[String: String]] = samples.map {
@@ -107,7 +107,7 @@ struct PythonResultInteropTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let script = try #require(Bundle.module.url(forResource: "Support/read_results", withExtension: "py"))
         let backend = TestEnvironment.redisURL + "/1"
-        let run = try ProcessRunner.run(python.path, [script.path, backend, file.path], timeout: 90)
+        let run = try await ProcessRunner.run(python.path, [script.path, backend, file.path], timeout: 90)
         #expect(run.status == 0, "\(run.standardError)")
         let entries = try #require(
             try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]])

@@ -15,8 +15,24 @@ public enum ProcessRunner {
         public var description: String { "timed out: \(command)" }
     }
 
-    /// Runs `executable` with `arguments`, feeding `input` on standard input.
+    /// Runs a process on its own thread, so an async test never blocks Swift's cooperative pool
+    /// (an in-process worker under test needs those threads).
     public static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
+        timeout: TimeInterval = 60
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(executable, arguments, input: input, environment: environment, timeout: timeout)
+                    })
+            }
+        }
+    }
+
+    /// Runs `executable` with `arguments`, feeding `input` on standard input, blocking the caller.
+    public static func runBlocking(
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
         timeout: TimeInterval = 60
     ) throws -> Result {

@@ -1,0 +1,68 @@
+"""Drives the real Celery client against a worker for the interop tests.
+
+Usage: python client.py <broker url> <backend url> <queue> <scenario> [json args]
+Prints one JSON object. Scenarios:
+  call        {"task", "args", "kwargs", "options"}  send_task + get(): value or the raised exception
+  states      {"task", ...}                           like call, and records every state seen (RETRY …)
+  send        {"task", ...}                           send only, prints the task id
+  get         {"id", "timeout"}                       get() an id sent earlier
+  raw         {"payload": str}                        LPUSH raw bytes onto the queue (malformed input)
+  pickle      {"task", "args"}                        publish with the pickle serializer, prints the id
+"""
+import json
+import sys
+import time
+
+import redis
+from celery import Celery
+
+
+def main():
+    broker, backend, queue, scenario = sys.argv[1:5]
+    spec = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    app = Celery("interop", broker=broker, backend=backend)
+    app.conf.update(task_default_queue=queue, accept_content=["json", "pickle"], result_accept_content=["json"])
+    options = dict(spec.get("options", {}))
+    timeout = spec.get("timeout", 20)
+    out = {}
+    if scenario in ("call", "states", "send"):
+        started = time.time()
+        result = app.send_task(spec["task"], args=spec.get("args", []), kwargs=spec.get("kwargs", {}), **options)
+        out["id"] = result.id
+        if scenario == "send":
+            print(json.dumps(out))
+            return
+        seen = []
+
+        def on_message(meta):
+            seen.append(meta["status"])
+
+        try:
+            out["value"] = result.get(timeout=timeout, on_message=on_message if scenario == "states" else None)
+            out["outcome"] = "value"
+        except Exception as exc:
+            out["outcome"] = "raised"
+            out["exc_class"] = type(exc).__name__
+            out["exc_args"] = [a if isinstance(a, (str, int, float, type(None))) else repr(a) for a in exc.args]
+        out["state"] = result.state
+        out["elapsed"] = time.time() - started
+        out["seen"] = seen
+    elif scenario == "get":
+        result = app.AsyncResult(spec["id"])
+        try:
+            out["value"] = result.get(timeout=timeout)
+            out["outcome"] = "value"
+        except Exception as exc:
+            out["outcome"] = "raised"
+            out["exc_class"] = type(exc).__name__
+        out["state"] = result.state
+    elif scenario == "raw":
+        redis.Redis.from_url(broker).lpush(queue, spec["payload"].encode("utf-8", "surrogateescape"))
+    elif scenario == "pickle":
+        result = app.send_task(spec["task"], args=spec.get("args", []), serializer="pickle")
+        out["id"] = result.id
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+import CeleryWire
+import CeleryWorker
+import Foundation
+import SigmaTestSupport
+import Testing
+
+/// The real Python Celery client talks to sigma-worker through a real Redis and cannot tell it
+/// from `celery worker`.
+@Suite(
+    .serialized, .enabled(if: TestEnvironment.celeryInteropAvailable, "needs the Celery venvs and the test Redis"),
+    .timeLimit(.minutes(3))
+)
+struct WorkerInteropTests {
+    @Test(arguments: ["celery-5.3", "celery-5.7"])
+    func delayThenGetReturnsTheValue(_ python: String) async throws {
+        let harness = try WorkerHarness()
+        let out = try await harness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [2, 3]], python: python)
+        #expect(out["outcome"] as? String == "value")
+        #expect(out["value"] as? Int == 5)
+        let ids = try await harness.client("call", ["task": "t.integration.tasks.ids", "args": [7]], python: python)
+        let value = ids["value"] as? [String: Any]
+        #expect(value?["root_id"] as? String == ids["id"] as? String)
+        try await harness.stop()
+    }
+
+    @Test func failureRaisesTheNamedException() async throws {
+        let harness = try WorkerHarness()
+        let out = try await harness.client("call", ["task": "t.integration.tasks.fail"])
+        #expect(out["outcome"] as? String == "raised")
+        #expect(out["exc_class"] as? String == "ExpectedException")
+        #expect(out["exc_args"] as? [String] == ["Task expected to fail"])
+        let typeError = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [1]])
+        #expect(typeError["exc_class"] as? String == "TypeError")
+        #expect((typeError["exc_args"] as? [String])?.first == "add() missing 1 required positional argument: 'y'")
+        try await harness.stop()
+    }
+
+    @Test func retryWithCountdownThenSuccessOrFailure() async throws {
+        let harness = try WorkerHarness()
+        let once = try await harness.client("states", ["task": "t.integration.tasks.retry_once", "kwargs": ["countdown": 0.5]])
+        #expect(once["value"] as? Int == 1)
+        #expect((once["elapsed"] as? Double ?? 0) >= 0.5)
+        #expect((once["seen"] as? [String])?.contains("RETRY") == true)
+        let exhausted = try await harness.client("states", ["task": "t.integration.tasks.retry", "kwargs": ["countdown": 0.2]])
+        #expect(exhausted["outcome"] as? String == "raised")
+        #expect(exhausted["exc_class"] as? String == "ExpectedException")
+        #expect((exhausted["seen"] as? [String])?.filter { $0 == "RETRY" }.count == 2)
+        try await harness.stop()
+    }
+
+    @Test func countdownAndExpiresAreHonoured() async throws {
+        let harness = try WorkerHarness()
+        let delayed = try await harness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [2, 3], "options": ["countdown": 1.5]])
+        #expect(delayed["value"] as? Int == 5)
+        #expect((delayed["elapsed"] as? Double ?? 0) >= 1.4)
+        let expired = try await harness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [2, 3], "options": ["expires": -5]])
+        #expect(expired["exc_class"] as? String == "TaskRevokedError")
+        #expect(expired["state"] as? String == "REVOKED")
+        try await harness.stop()
+    }
+
+    @Test func unknownTasksAndMalformedMessagesLeaveTheWorkerRunning() async throws {
+        let harness = try WorkerHarness()
+        let unknown = try await harness.client("call", ["task": "no.such.task", "timeout": 10])
+        #expect(unknown["exc_class"] as? String == "NotRegistered")
+        for payload in ["not json at all", "{\"body\": 5}", "[1, 2]", "{\"truncated\": ", "\u{7F}\u{1}garbage"] {
+            _ = try await harness.client("raw", ["payload": payload])
+        }
+        let pickled = try await harness.client("pickle", ["task": "t.integration.tasks.add", "args": [1, 2]])
+        let refused = try await harness.client("get", ["id": pickled["id"] as? String ?? "", "timeout": 10])
+        #expect(refused["exc_class"] as? String == "ContentDisallowed")
+        let after = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [20, 22]])
+        #expect(after["value"] as? Int == 42)
+        #expect(try await WorkerHarness.redis(["LLEN", harness.queue]) == "0")
+        try await harness.stop()
+    }
+
+    @Test func forwardUnknownPushesTheEnvelopeUnchanged() async throws {
+        let target = "forward-\(UUID().uuidString.prefix(8))"
+        let harness = try WorkerHarness { $0.forwardUnknownQueue = target }
+        let sent = try await harness.client("send", ["task": "python.only.task", "args": [1]])
+        #expect(try await WorkerHarness.wait { try await WorkerHarness.redis(["LLEN", target]) == "1" })
+        let raw = try await WorkerHarness.redis(["LINDEX", target, "0"])
+        let request = try TaskRequest.decode(Array(raw.utf8))
+        #expect(request.id == sent["id"] as? String && request.task == "python.only.task")
+        _ = try await WorkerHarness.redis(["DEL", target])
+        try await harness.stop()
+    }
+
+    @Test func warmShutdownRequeuesReservedMessages() async throws {
+        let harness = try WorkerHarness { $0.concurrency = 1 }
+        let slow = try await harness.client("send", ["task": "t.integration.tasks.sleeping", "args": [6]])
+        var ids: [String] = []
+        for index in 0..<3 {
+            ids.append(try await harness.client("send", ["task": "t.integration.tasks.add", "args": [index, 1]])["id"] as? String ?? "")
+        }
+        let eta = try await harness.client("send", ["task": "t.integration.tasks.add", "args": [9, 9], "options": ["countdown": 60]])
+        // Everything reserved (sleeping running, 3 waiting, 1 ETA) and nothing left in the queue.
+        var reserved = true
+        for id in ids + [eta["id"] as? String ?? ""] {
+            reserved = try await waitForReservation(ofTaskID: id) != nil && reserved
+        }
+        #expect(reserved)
+        try await harness.stop()
+        let slowDone = try await harness.client("get", ["id": slow["id"] as? String ?? "", "timeout": 5])
+        #expect(slowDone["state"] as? String == "SUCCESS")
+        let queued = try await WorkerHarness.redis(["LLEN", harness.queue])
+        let unacked = try await WorkerHarness.redis(["HLEN", "unacked"])
+        #expect(queued == "4", "queue \(queued), unacked \(unacked)")
+        let restored = try await WorkerHarness.redis(["LRANGE", harness.queue, "0", "-1"]).split(separator: "\n")
+        for line in restored {
+            let request = try TaskRequest.decode(Array(line.utf8))
+            #expect(request.redelivered)
+            #expect((ids + [eta["id"] as? String ?? ""]).contains(request.id))
+        }
+        _ = try await WorkerHarness.redis(["DEL", harness.queue])
+    }
+
+    @Test func visibilitySweepRestoresAbandonedReservations() async throws {
+        let queue = "sweep-\(UUID().uuidString.prefix(8))"
+        var message = TaskMessage(task: "t.integration.tasks.add", args: [40, 2], routingKey: queue)
+        message.id = TaskMessage.newID()
+        let envelope = String(decoding: message.encoded(), as: UTF8.self)
+        let value = "[\(envelope), \"\", \"\(queue)\"]"
+        _ = try await WorkerHarness.redis(["HSET", "unacked", message.deliveryTag, value])
+        _ = try await WorkerHarness.redis(["ZADD", "unacked_index", String(Date().timeIntervalSince1970 - 100), message.deliveryTag])
+        let harness = try WorkerHarness(queue: queue) { $0.visibilityTimeout = 30 }
+        let out = try await harness.client("get", ["id": message.id, "timeout": 15])
+        #expect(out["value"] as? Int == 42)
+        #expect(try await WorkerHarness.redis(["HEXISTS", "unacked", message.deliveryTag]) == "0")
+        try await harness.stop()
+    }
+
+    @Test func pythonWorkerRestoresWhatSigmaWorkerHeld() async throws {
+        let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sigma-worker product first")
+        let queue = "mixed-\(UUID().uuidString.prefix(8))"
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["worker", "--include-test-tasks", "-Q", queue, "-c", "1"]
+        process.environment = [
+            "CELERY_BROKER_URL": WorkerHarness.brokerURL, "CELERY_RESULT_BACKEND": WorkerHarness.backendURL,
+            "PATH": "/usr/bin:/bin",
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let sent = try await WorkerHarness.client(
+            "send", ["task": "t.integration.tasks.add", "args": [1, 2], "options": ["countdown": 3]], queue: queue)
+        let tag = try #require(try await waitForReservation(ofTaskID: sent["id"] as? String ?? ""))
+        kill(process.processIdentifier, SIGKILL)  // a crash: nothing is restored
+        process.waitUntilExit()
+        #expect(try await WorkerHarness.redis(["HEXISTS", "unacked", tag]) == "1")
+        // A Python worker with a short visibility timeout sweeps at start and runs it.
+        let python = try #require(TestEnvironment.python("celery-5.7"))
+        let celery = Process()
+        celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
+        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
+        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
+        celery.environment = [
+            "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
+            "SIGMA_VISIBILITY": "1", "PATH": "/usr/bin:/bin",
+        ]
+        celery.standardOutput = FileHandle.nullDevice
+        celery.standardError = FileHandle.nullDevice
+        try await Task.sleep(nanoseconds: 1_200_000_000)
+        try celery.run()
+        defer {
+            celery.terminate()
+            celery.waitUntilExit()
+        }
+        let out = try await WorkerHarness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 30], queue: queue)
+        #expect(out["value"] as? Int == 3)
+    }
+
+    @Test func sigmaWorkerRestoresWhatAPythonWorkerHeld() async throws {
+        let queue = "mixed2-\(UUID().uuidString.prefix(8))"
+        let python = try #require(TestEnvironment.python("celery-5.7"))
+        let celery = Process()
+        celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
+        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
+        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
+        celery.environment = [
+            "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
+            "PATH": "/usr/bin:/bin",
+        ]
+        celery.standardOutput = FileHandle.nullDevice
+        celery.standardError = FileHandle.nullDevice
+        try celery.run()
+        let sent = try await WorkerHarness.client(
+            "send", ["task": "t.integration.tasks.add", "args": [5, 6], "options": ["countdown": 2]], queue: queue)
+        let tag = try #require(try await waitForReservation(ofTaskID: sent["id"] as? String ?? ""))
+        kill(celery.processIdentifier, SIGKILL)
+        celery.waitUntilExit()
+        _ = try await WorkerHarness.redis(["ZADD", "unacked_index", "XX", String(Date().timeIntervalSince1970 - 100), tag])
+        let harness = try WorkerHarness(queue: queue) { $0.visibilityTimeout = 30 }
+        let out = try await harness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 20])
+        #expect(out["value"] as? Int == 11)
+        try await harness.stop()
+    }
+
+    @Test func redisRestartMidDrainLosesNothing() async throws {
+        let port = 6393
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func startRedis() async throws {
+            _ = try await ProcessRunner.run(
+                "/usr/bin/env",
+                ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--appendonly", "yes",
+                 "--appendfsync", "always", "--save", "", "--daemonize", "yes", "--logfile", directory.appendingPathComponent("log").path])
+            _ = try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: "redis://127.0.0.1:\(port)")) == "PONG" }
+        }
+        try await startRedis()
+        defer { _ = try? ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-p", "\(port)", "SHUTDOWN", "NOSAVE"]) }
+        let broker = "redis://127.0.0.1:\(port)/0"
+        let queue = "restart-\(UUID().uuidString.prefix(8))"
+        let total = 400
+        let python = try #require(TestEnvironment.python("celery-5.7"))
+        let fill = """
+            import sys
+            from celery import Celery
+            app = Celery('fill', broker='\(broker)', backend='redis://127.0.0.1:\(port)/1')
+            for i in range(\(total)):
+                app.send_task('t.integration.tasks.sleeping', args=(0.01,), queue='\(queue)')
+            """
+        _ = try await ProcessRunner.run(python.path, ["-c", fill], timeout: 60)
+        #expect(try await WorkerHarness.redis(["LLEN", queue], url: broker) == "\(total)")
+        var configuration = try WorkerConfiguration(environment: [:])
+        configuration.brokerURL = try RedisURL(parsing: broker)
+        configuration.backendURL = try RedisURL(parsing: "redis://127.0.0.1:\(port)/1")
+        let harness = try WorkerHarness(queue: queue, broker: broker) {
+            $0.backendURL = configuration.backendURL
+            $0.concurrency = 4
+        }
+        let backend = "redis://127.0.0.1:\(port)/1"
+        #expect(try await WorkerHarness.wait { Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 >= 50 })
+        _ = try await WorkerHarness.redis(["SHUTDOWN"], url: broker)  // AOF is fsynced on every write
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        try await startRedis()
+        let drained = try await WorkerHarness.wait(timeout: 60) {
+            Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 >= total
+        }
+        let stored = try await WorkerHarness.redis(["DBSIZE"], url: backend)
+        #expect(drained, "results: \(stored) of \(total)")
+        #expect(try await WorkerHarness.redis(["LLEN", queue], url: broker) == "0")
+        try await harness.stop()
+        #expect(try await WorkerHarness.redis(["HLEN", "unacked"], url: broker) == "0")
+    }
+
+    /// The `unacked` tag of a task id, once some worker reserved it.
+    func waitForReservation(ofTaskID id: String) async throws -> String? {
+        var found: String?
+        _ = try await WorkerHarness.wait(timeout: 15) {
+            let all = try await WorkerHarness.redis(["HGETALL", "unacked"]).split(separator: "\n").map(String.init)
+            var index = 0
+            while index + 1 < all.count {
+                if all[index + 1].contains(id) {
+                    found = all[index]
+                    return true
+                }
+                index += 2
+            }
+            return false
+        }
+        return found
+    }
+}
