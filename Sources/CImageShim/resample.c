@@ -111,19 +111,39 @@ static inline uint8_t sw_rs_clip(int v) {
 
 /* Any channel count; `n` clamps the window for sources shorter than the window. */
 static void sw_rs_horizontal_generic(const sw_rs_plan *p, const uint8_t *in, uint8_t *out) {
-    const int ch = p->channels, taps = p->h.taps;
+    const int ch = p->channels, taps = p->h.taps, step = p->in_pixel;
     for (int x = 0; x < p->out_width; x++) {
         int start = p->h.starts[x];
         int n = p->in_width - start < taps ? p->in_width - start : taps;
         const int16_t *w = p->h.weights + (size_t)x * (size_t)taps;
-        const uint8_t *s = in + (size_t)start * (size_t)p->in_pixel;
-        for (int c = 0; c < ch; c++) {
-            int sum = SW_RS_HALF;
-            for (int k = 0; k < n; k++) sum += s[k * p->in_pixel + c] * w[k];
-            out[x * ch + c] = sw_rs_clip(sum);
-        }
+        const uint8_t *s = in + (size_t)start * (size_t)step;
+        int sum[4] = {SW_RS_HALF, SW_RS_HALF, SW_RS_HALF, SW_RS_HALF};
+        for (int k = 0; k < n; k++, s += step)
+            for (int c = 0; c < ch; c++) sum[c] += s[c] * w[k];
+        for (int c = 0; c < ch; c++) out[x * ch + c] = sw_rs_clip(sum[c]);
     }
 }
+
+#if SW_RS_SSE2
+/* One channel, 8 taps per 8-byte load against the plain weight rows. */
+static void sw_rs_horizontal1(const sw_rs_plan *p, const uint8_t *in, uint8_t *out) {
+    const int groups = p->h.taps / 8;
+    const __m128i zero = _mm_setzero_si128();
+    for (int x = 0; x < p->out_width; x++) {
+        const uint8_t *s = in + p->h.starts[x];
+        const int16_t *w = p->h.weights + (size_t)x * (size_t)p->h.taps;
+        __m128i acc = _mm_set1_epi32(SW_RS_HALF);
+        for (int g = 0; g < groups; g++) {
+            __m128i v = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(s + 8 * g)), zero);
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(v, _mm_loadu_si128((const __m128i *)(w + 8 * g))));
+        }
+        /* The rounding term sits in every lane: add it back once after summing all four. */
+        acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0x4E));
+        acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0xB1));
+        out[x] = sw_rs_clip(_mm_cvtsi128_si32(acc) - 3 * SW_RS_HALF);
+    }
+}
+#endif
 
 #if SW_RS_SSE2
 #define SW_RS_INLINE static inline __attribute__((always_inline))
@@ -211,25 +231,46 @@ SW_RS_INLINE void sw_rs_v_body(const uint8_t *const *rows, const __m128i *wp, in
 #if SW_RS_AVX2
 /* Weights: for each pair of output pixels and each group of 4 taps, two 256-bit vectors whose
  * low lane is the first pixel's (w0,w2)/(w1,w3) pairs and whose high lane is the second's. */
+/* Output pixels x and x+1: their windows side by side in one register. */
+SW_RS_INLINE SW_RS_TARGET_AVX2 __m256i sw_rs_h_pair_avx2(const uint8_t *s0, const uint8_t *s1,
+                                                          const __m256i *wv, int groups) {
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i acc = _mm256_set1_epi32(SW_RS_HALF);
+    for (int g = 0; g < groups; g++, wv += 2) {
+        __m256i v = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(s0 + 16 * g))),
+            _mm_loadu_si128((const __m128i *)(s1 + 16 * g)), 1);
+        __m256i lo = _mm256_unpacklo_epi8(v, zero), hi = _mm256_unpackhi_epi8(v, zero);
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_unpacklo_epi16(lo, hi), wv[0]));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_unpackhi_epi16(lo, hi), wv[1]));
+    }
+    return _mm256_srai_epi32(acc, SW_RS_BITS);
+}
+
 SW_RS_INLINE SW_RS_TARGET_AVX2 void sw_rs_h4_avx2_body(const sw_rs_plan *p, const uint8_t *in,
                                                         uint8_t *out, int groups) {
     const int ch = p->channels, width = p->out_width;
     const int *starts = p->h.starts;
     const __m256i *wv = p->hvec;
-    const __m256i half = _mm256_set1_epi32(SW_RS_HALF), zero = _mm256_setzero_si256();
-    for (int x = 0; x < width; x += 2, out += 2 * ch) {
+    /* 4 pixels per step: [x, x+2 | x+1, x+3] after packing, reordered to x..x+3 and, for RGB,
+     * compacted to 12 bytes (the 16-byte store spills 4 bytes into the row's slack). */
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const __m128i rgb = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    int x = 0;
+    for (; x + 4 <= width; x += 4, out += 4 * ch, wv += 4 * groups) {
+        __m256i a = sw_rs_h_pair_avx2(in + (size_t)starts[x] * 4, in + (size_t)starts[x + 1] * 4, wv, groups);
+        __m256i b = sw_rs_h_pair_avx2(in + (size_t)starts[x + 2] * 4, in + (size_t)starts[x + 3] * 4,
+                                      wv + 2 * groups, groups);
+        __m256i r = _mm256_packs_epi32(a, b);
+        r = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(r, r), order);
+        __m128i px = _mm256_castsi256_si128(r);
+        if (ch == 4) _mm_storeu_si128((__m128i *)out, px);
+        else _mm_storeu_si128((__m128i *)out, _mm_shuffle_epi8(px, rgb));
+    }
+    for (; x < width; x += 2, out += 2 * ch, wv += 2 * groups) {
         const uint8_t *s0 = in + (size_t)starts[x] * 4;
         const uint8_t *s1 = in + (size_t)starts[x + 1 < width ? x + 1 : x] * 4;
-        __m256i acc = half;
-        for (int g = 0; g < groups; g++, wv += 2) {
-            __m256i v = _mm256_inserti128_si256(
-                _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(s0 + 16 * g))),
-                _mm_loadu_si128((const __m128i *)(s1 + 16 * g)), 1);
-            __m256i lo = _mm256_unpacklo_epi8(v, zero), hi = _mm256_unpackhi_epi8(v, zero);
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_unpacklo_epi16(lo, hi), wv[0]));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_unpackhi_epi16(lo, hi), wv[1]));
-        }
-        acc = _mm256_srai_epi32(acc, SW_RS_BITS);
+        __m256i acc = sw_rs_h_pair_avx2(s0, s1, wv, groups);
         acc = _mm256_packs_epi32(acc, acc);
         acc = _mm256_packus_epi16(acc, acc);
         int first = _mm_cvtsi128_si32(_mm256_castsi256_si128(acc));
@@ -345,16 +386,17 @@ sw_rs_plan *sw_rs_plan_create(int in_width, int in_height, int in_pixel, int cha
     p->row_bytes = out_width * channels;
 #if SW_RS_SSE2
     p->simd_h = in_pixel == 4 && (channels == 3 || channels == 4);
+    p->simd_gray = in_pixel == 1 && channels == 1;
 #endif
 #if SW_RS_AVX2
     p->avx2 = __builtin_cpu_supports("avx2") && !getenv("SW_IMG_NO_AVX2");
 #endif
-    if (sw_rs_axis_init(&p->h, in_width, out_width, p->simd_h ? 4 : 1) != 0 ||
+    if (sw_rs_axis_init(&p->h, in_width, out_width, p->simd_h ? 4 : p->simd_gray ? 8 : 1) != 0 ||
         sw_rs_axis_init(&p->v, in_height, out_height, 2) != 0) {
         sw_rs_plan_free(p);
         return NULL;
     }
-    if (p->simd_h && in_width < p->h.taps) p->simd_h = 0;
+    if (in_width < p->h.taps) p->simd_h = p->simd_gray = 0;
     p->ring_rows = p->v.taps < in_height ? p->v.taps : in_height;
     size_t ring_stride = ((size_t)p->row_bytes + 16 + 15) & ~(size_t)15;
     size_t hvec = p->simd_h ? (size_t)(out_width + 1) * (size_t)(p->h.taps / 2) * 16 : 0;
@@ -406,6 +448,7 @@ sw_rs_plan *sw_rs_plan_create(int in_width, int in_height, int in_pixel, int cha
     return p;
 }
 
+#if SW_RS_SSE2
 /* Expands 3-byte pixels to 4 so the SIMD horizontal kernel can read them. */
 static const uint8_t *sw_rs_widen(sw_rs_plan *p, const uint8_t *row) {
     if (p->in_pixel_source != 3) return row;
@@ -418,6 +461,7 @@ static const uint8_t *sw_rs_widen(sw_rs_plan *p, const uint8_t *row) {
     }
     return o;
 }
+#endif
 
 void sw_rs_push_row(sw_rs_plan *p, const uint8_t *row) {
     uint8_t *dst = p->ring + p->ring_stride * (size_t)(p->rows_in % p->ring_rows);
@@ -431,6 +475,11 @@ void sw_rs_push_row(sw_rs_plan *p, const uint8_t *row) {
 #if SW_RS_SSE2
     if (p->simd_h) {
         sw_rs_horizontal4(p, sw_rs_widen(p, row), dst);
+        p->rows_in++;
+        return;
+    }
+    if (p->simd_gray) {
+        sw_rs_horizontal1(p, row, dst);
         p->rows_in++;
         return;
     }

@@ -16,7 +16,7 @@ typedef struct {
     int in_pixel_source; /* bytes per pixel as pushed (3 is widened to 4 for SIMD) */
     int channels;        /* bytes per output pixel */
     int out_width, out_height, row_bytes;
-    int simd_h, avx2;
+    int simd_h, simd_gray, avx2;
     sw_rs_axis h, v;
     void *block;
     void *hvec, *vvec;
