@@ -7,6 +7,7 @@
 #include "resample.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -523,4 +524,51 @@ int sw_img_resize(const uint8_t *src, int width, int height, int channels, uint8
     }
     sw_rs_plan_free(p);
     return SW_IMG_OK;
+}
+
+/* MARK: - EXIF orientation */
+
+/* Destination pixel (x, y) comes from source byte offset base + x * dx + y * dy; 32 × 32 tiles
+ * keep the strided side in cache for the transposing orientations. */
+static inline __attribute__((always_inline)) void sw_orient_copy(const uint8_t *src, uint8_t *dst,
+                                                                  int out_w, int out_h, int ch,
+                                                                  ptrdiff_t base, ptrdiff_t dx,
+                                                                  ptrdiff_t dy) {
+    enum { tile = 32 };
+    for (int ty = 0; ty < out_h; ty += tile) {
+        int y_end = ty + tile < out_h ? ty + tile : out_h;
+        for (int tx = 0; tx < out_w; tx += tile) {
+            int x_end = tx + tile < out_w ? tx + tile : out_w;
+            for (int y = ty; y < y_end; y++) {
+                const uint8_t *s = src + base + (ptrdiff_t)tx * dx + (ptrdiff_t)y * dy;
+                uint8_t *d = dst + ((size_t)y * (size_t)out_w + (size_t)tx) * (size_t)ch;
+                for (int x = tx; x < x_end; x++, s += dx, d += ch)
+                    for (int c = 0; c < ch; c++) d[c] = s[c];
+            }
+        }
+    }
+}
+
+void sw_img_orient(const uint8_t *src, int width, int height, int channels, int orientation,
+                   uint8_t *dst) {
+    const ptrdiff_t ch = channels, row = (ptrdiff_t)width * ch;
+    const ptrdiff_t last_x = (ptrdiff_t)(width - 1) * ch, last_y = (ptrdiff_t)(height - 1) * row;
+    ptrdiff_t base, dx, dy;
+    switch (orientation) {
+    case 2: base = last_x; dx = -ch; dy = row; break;
+    case 3: base = last_y + last_x; dx = -ch; dy = -row; break;
+    case 4: base = last_y; dx = ch; dy = -row; break;
+    case 5: base = 0; dx = row; dy = ch; break;
+    case 6: base = last_y; dx = -row; dy = ch; break;
+    case 7: base = last_y + last_x; dx = -row; dy = -ch; break;
+    case 8: base = last_x; dx = row; dy = -ch; break;
+    default: memcpy(dst, src, (size_t)width * (size_t)height * (size_t)channels); return;
+    }
+    int out_w = orientation >= 5 ? height : width, out_h = orientation >= 5 ? width : height;
+    switch (channels) {
+    case 1: sw_orient_copy(src, dst, out_w, out_h, 1, base, dx, dy); break;
+    case 3: sw_orient_copy(src, dst, out_w, out_h, 3, base, dx, dy); break;
+    case 4: sw_orient_copy(src, dst, out_w, out_h, 4, base, dx, dy); break;
+    default: sw_orient_copy(src, dst, out_w, out_h, channels, base, dx, dy); break;
+    }
 }

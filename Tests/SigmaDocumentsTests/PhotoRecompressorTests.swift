@@ -131,6 +131,45 @@ import Testing
         }
     }
 
+    @Test func everyOrientationMapsPixelsLikeTheExifTable() {
+        var state: UInt32 = 7
+        for (w, h) in [(37, 70), (70, 37), (1, 5), (64, 64)] {
+            for model in [DecodedImage.Model.gray, .grayAlpha, .rgb, .rgba] {
+                let image = DecodedImage(width: w, height: h, model: model)
+                for i in 0..<image.byteCount {
+                    state = state &* 1_664_525 &+ 1_013_904_223
+                    image.pixels[i] = UInt8(truncatingIfNeeded: state >> 24)
+                }
+                for orientation in 1...8 {
+                    let out = PixelOperations.applyOrientation(image, orientation)
+                    let swaps = orientation >= 5
+                    #expect(out.width == (swaps ? h : w) && out.height == (swaps ? w : h))
+                    var mismatches = 0
+                    for y in 0..<out.height {
+                        for x in 0..<out.width {
+                            let (sx, sy): (Int, Int) = switch orientation {
+                            case 1: (x, y)
+                            case 2: (w - 1 - x, y)
+                            case 3: (w - 1 - x, h - 1 - y)
+                            case 4: (x, h - 1 - y)
+                            case 5: (y, x)
+                            case 6: (y, h - 1 - x)
+                            case 7: (w - 1 - y, h - 1 - x)
+                            default: (w - 1 - y, x)
+                            }
+                            for c in 0..<model.channels
+                            where out.pixels[(y * out.width + x) * model.channels + c]
+                                != image.pixels[(sy * w + sx) * model.channels + c] {
+                                mismatches += 1
+                            }
+                        }
+                    }
+                    #expect(mismatches == 0, "\(w)x\(h) \(model) orientation \(orientation)")
+                }
+            }
+        }
+    }
+
     @Test func corruptAndTruncatedFilesThrowTypedErrors() throws {
         let jpeg = try TestSupport.syntheticJPEG(width: 800, height: 600)
         let truncated = jpeg.prefix(jpeg.count / 3)

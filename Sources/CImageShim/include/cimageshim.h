@@ -63,6 +63,11 @@ int sw_jpeg_recompress(const uint8_t *data, size_t len, int scale_num, int width
 int sw_img_resize(const uint8_t *src, int width, int height, int channels, uint8_t *dst,
                   int out_width, int out_height);
 
+/// Applies EXIF orientation 1–8 to interleaved 8-bit pixels; `dst` holds the upright image
+/// (width and height swapped for orientations 5–8).
+void sw_img_orient(const uint8_t *src, int width, int height, int channels, int orientation,
+                   uint8_t *dst);
+
 /// Encodes interleaved pixels (model SW_IMG_GRAY, SW_IMG_RGB or SW_IMG_CMYK) as baseline JPEG,
 /// 4:2:0 for colour, optionally with optimised Huffman tables. `*out` is malloc'd.
 int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int quality,
