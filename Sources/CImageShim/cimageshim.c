@@ -169,6 +169,10 @@ int sw_jpeg_decode(const uint8_t *data, size_t len, int scale_num, int fast_idct
 
 int sw_jpeg_decode_resized(const uint8_t *data, size_t len, int scale_num, int width, int height,
                            sw_img_image *out, sw_img_error *err) {
+    if (width < 1 || height < 1) {
+        sw_set_error(err, "empty output image");
+        return SW_IMG_ERR_ENCODE;
+    }
     struct jpeg_decompress_struct cinfo;
     sw_jpeg_error_mgr jerr;
     uint8_t *volatile pixels = NULL;
@@ -303,6 +307,10 @@ int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int 
 int sw_jpeg_recompress(const uint8_t *data, size_t len, int scale_num, int width, int height,
                        int quality, int optimize, uint8_t **out, size_t *out_len, sw_img_image *info,
                        sw_img_error *err) {
+    if (width < 1 || height < 1) {
+        sw_set_error(err, "empty output image");
+        return SW_IMG_ERR_ENCODE;
+    }
     struct jpeg_decompress_struct din;
     struct jpeg_compress_struct cout;
     sw_jpeg_error_mgr jerr;

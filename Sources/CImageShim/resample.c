@@ -88,7 +88,8 @@ static int sw_rs_axis_init(sw_rs_axis *a, int in_size, int out_size, int multipl
         int16_t *w = a->weights + (size_t)i * (size_t)taps;
         for (int k = 0; k < xmax; k++) {
             double v = (total != 0 ? row[k] / total : row[k]) * (1 << SW_RS_BITS);
-            w[xmin - start + k] = (int16_t)(v < 0 ? v - 0.5 : v + 0.5);
+            v = v < 0 ? v - 0.5 : v + 0.5;
+            w[xmin - start + k] = (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
         }
         a->starts[i] = start;
     }
@@ -292,9 +293,9 @@ static SW_RS_TARGET_AVX2 void sw_rs_horizontal4_avx2(const sw_rs_plan *p, const 
 }
 
 SW_RS_INLINE SW_RS_TARGET_AVX2 void sw_rs_v_avx2_body(const uint8_t *const *rows, const int16_t *w,
-                                                       int pairs, uint8_t *out, int n, int *done) {
+                                                       __m256i *wp, int pairs, uint8_t *out, int n,
+                                                       int *done) {
     const __m256i zero = _mm256_setzero_si256(), half = _mm256_set1_epi32(SW_RS_HALF);
-    __m256i wp[pairs];
     for (int k = 0; k < pairs; k++)
         wp[k] = _mm256_set1_epi32((int)((uint32_t)(uint16_t)w[2 * k] | ((uint32_t)(uint16_t)w[2 * k + 1] << 16)));
     int i = 0;
@@ -320,12 +321,13 @@ SW_RS_INLINE SW_RS_TARGET_AVX2 void sw_rs_v_avx2_body(const uint8_t *const *rows
 }
 
 static SW_RS_TARGET_AVX2 int sw_rs_vertical_avx2(const uint8_t *const *rows, const int16_t *w, int taps,
-                                                 uint8_t *out, int n) {
+                                                 void *scratch, uint8_t *out, int n) {
     int done = 0;
+    __m256i *wp = scratch;
     switch (taps / 2) {
-    case 3: sw_rs_v_avx2_body(rows, w, 3, out, n, &done); break;
-    case 4: sw_rs_v_avx2_body(rows, w, 4, out, n, &done); break;
-    default: sw_rs_v_avx2_body(rows, w, taps / 2, out, n, &done); break;
+    case 3: sw_rs_v_avx2_body(rows, w, wp, 3, out, n, &done); break;
+    case 4: sw_rs_v_avx2_body(rows, w, wp, 4, out, n, &done); break;
+    default: sw_rs_v_avx2_body(rows, w, wp, taps / 2, out, n, &done); break;
     }
     return done;
 }
@@ -339,7 +341,7 @@ static void sw_rs_vertical(const sw_rs_plan *p, const uint8_t *const *rows, cons
     int i = 0;
 #if SW_RS_AVX2
     if (p->avx2) {
-        i = sw_rs_vertical_avx2(rows, w, taps, out, n);
+        i = sw_rs_vertical_avx2(rows, w, taps, p->vvec, out, n);
         goto tail;
     }
 #endif
@@ -375,6 +377,7 @@ void sw_rs_plan_free(sw_rs_plan *p) {
 
 sw_rs_plan *sw_rs_plan_create(int in_width, int in_height, int in_pixel, int channels,
                               int out_width, int out_height) {
+    if (in_width < 1 || in_height < 1 || out_width < 1 || out_height < 1) return NULL;
     sw_rs_plan *p = calloc(1, sizeof(*p));
     if (!p) return NULL;
     p->in_width = in_width;
@@ -401,7 +404,7 @@ sw_rs_plan *sw_rs_plan_create(int in_width, int in_height, int in_pixel, int cha
     p->ring_rows = p->v.taps < in_height ? p->v.taps : in_height;
     size_t ring_stride = ((size_t)p->row_bytes + 16 + 15) & ~(size_t)15;
     size_t hvec = p->simd_h ? (size_t)(out_width + 1) * (size_t)(p->h.taps / 2) * 16 : 0;
-    size_t vvec = (size_t)(p->v.taps / 2) * 16;
+    size_t vvec = (size_t)(p->v.taps / 2) * 32; /* 32-byte aligned: hvec is a multiple of 32 */
     size_t rows = sizeof(uint8_t *) * (size_t)p->v.taps;
     size_t scratch = (size_t)in_width * 4 + 64;
     p->block = malloc(hvec + vvec + ring_stride * (size_t)p->ring_rows + rows + scratch + 32);

@@ -191,6 +191,13 @@ import Testing
             #expect(error.code == .undecodableImage)
         }
         #expect(throws: DocumentError.self) { try PhotoRecompressor.recompressForCustomerEmail(Data("hello".utf8)) }
+        // 4000x1 truncates to 1920x0: a typed error, not a crash.
+        do {
+            _ = try PhotoRecompressor.recompressForCustomerEmail(try TestSupport.syntheticJPEG(width: 4000, height: 1))
+            Issue.record("empty image encoded")
+        } catch let error as DocumentError {
+            #expect(error.code == .encodingFailed)
+        }
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         png.append(Data(repeating: 0, count: 100))
         #expect(throws: DocumentError.self) { try PhotoRecompressor.recompressForCustomerEmail(png) }

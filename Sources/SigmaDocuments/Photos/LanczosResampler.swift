@@ -12,6 +12,8 @@ enum LanczosResampler {
     static func resize(_ source: DecodedImage, width: Int, height: Int) -> DecodedImage {
         if source.width == width && source.height == height { return source }
         let output = DecodedImage(width: width, height: height, model: source.model, orientation: source.orientation)
+        // Nothing to compute for an empty image (the encoder rejects it later).
+        guard width > 0 && height > 0 && source.width > 0 && source.height > 0 else { return output }
         let rc = sw_img_resize(
             source.pixels, Int32(source.width), Int32(source.height), Int32(source.channels),
             output.pixels, Int32(width), Int32(height))

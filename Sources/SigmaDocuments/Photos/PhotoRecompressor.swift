@@ -66,6 +66,7 @@ public enum PhotoRecompressor {
             originalWidth = info.width
             originalHeight = info.height
             let (tw, th) = target(info.width, info.height)
+            try requireNonEmpty(tw, th)
             let scale = dctScale(width: info.width, height: info.height, targetWidth: tw, targetHeight: th)
             let scaledWidth = (info.width * scale + 7) / 8
             let scaledHeight = (info.height * scale + 7) / 8
@@ -85,6 +86,7 @@ public enum PhotoRecompressor {
             originalWidth = image.width
             originalHeight = image.height
             let (tw, th) = target(image.width, image.height)
+            try requireNonEmpty(tw, th)
             if flattenBeforeResize {
                 image = flattenForCustomer(image)
                 image = LanczosResampler.resize(image, width: tw, height: th)
@@ -106,6 +108,13 @@ public enum PhotoRecompressor {
         }
         let jpeg = try ImageCodec.encodeJPEG(image, quality: quality, optimize: true)
         return Output(jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: image.width, height: image.height)
+    }
+
+    /// Extreme aspect ratios can truncate a side to 0; the encoder would reject that image.
+    private static func requireNonEmpty(_ width: Int, _ height: Int) throws {
+        guard width >= 1 && height >= 1 else {
+            throw DocumentError(code: .encodingFailed, message: "JPEG encoder: empty image (\(width)x\(height))")
+        }
     }
 
     /// §6.2 mode handling: RGBA (and palette with transparency) composited on white with alpha,
