@@ -1,4 +1,5 @@
 #include "cimageshim.h"
+#include "resample.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -166,6 +167,100 @@ int sw_jpeg_decode(const uint8_t *data, size_t len, int scale_num, int fast_idct
     return SW_IMG_OK;
 }
 
+int sw_jpeg_decode_resized(const uint8_t *data, size_t len, int scale_num, int width, int height,
+                           sw_img_image *out, sw_img_error *err) {
+    if (width < 1 || height < 1) {
+        sw_set_error(err, "empty output image");
+        return SW_IMG_ERR_ENCODE;
+    }
+    struct jpeg_decompress_struct cinfo;
+    sw_jpeg_error_mgr jerr;
+    uint8_t *volatile pixels = NULL;
+    sw_rs_plan *volatile plan = NULL;
+    uint8_t *volatile row = NULL;
+    memset(out, 0, sizeof(*out));
+    cinfo.err = jpeg_std_error(&jerr.base);
+    jerr.base.error_exit = sw_jpeg_error_exit;
+    jerr.base.emit_message = sw_jpeg_emit_message;
+    jerr.err = err;
+    if (setjmp(jerr.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        free(pixels);
+        free(row);
+        sw_rs_plan_free(plan);
+        return SW_IMG_ERR_DECODE;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)len);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_read_header(&cinfo, TRUE);
+    fill_model(&cinfo, out);
+    out->orientation = orientation_from_markers(&cinfo);
+#ifdef JCS_EXTENSIONS
+    /* 4-byte pixels feed the SIMD horizontal kernel directly. */
+    if (out->model == SW_IMG_RGB) cinfo.out_color_space = JCS_EXT_RGBX;
+#endif
+    if (scale_num < 1) scale_num = 1;
+    if (scale_num > 16) scale_num = 16;
+    cinfo.scale_num = (unsigned)scale_num;
+    cinfo.scale_denom = 8;
+    jpeg_start_decompress(&cinfo);
+    int in_pixel = cinfo.output_components;
+    plan = sw_rs_plan_create((int)cinfo.output_width, (int)cinfo.output_height, in_pixel,
+                             out->channels, width, height);
+    size_t stride = (size_t)width * (size_t)out->channels;
+    pixels = malloc(stride * (size_t)height + SW_IMG_PADDING);
+    row = malloc((size_t)cinfo.output_width * (size_t)in_pixel + SW_IMG_PADDING);
+    if (!plan || !pixels || !row) {
+        sw_set_error(err, "out of memory");
+        jpeg_destroy_decompress(&cinfo);
+        free(pixels);
+        free(row);
+        sw_rs_plan_free(plan);
+        return SW_IMG_ERR_MEMORY;
+    }
+    JSAMPROW rows[1] = {row};
+    for (int y = 0; y < height; y++) {
+        for (int n = sw_rs_rows_needed(plan); n > 0; n--) {
+            jpeg_read_scanlines(&cinfo, rows, 1);
+            sw_rs_push_row(plan, row);
+        }
+        sw_rs_pop_row(plan, pixels + stride * (size_t)y);
+    }
+    /* Rows below the last window are still read so truncated data is reported. */
+    while (cinfo.output_scanline < cinfo.output_height) jpeg_read_scanlines(&cinfo, rows, 1);
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    sw_rs_plan_free(plan);
+    free(row);
+    out->pixels = pixels;
+    out->width = width;
+    out->height = height;
+    return SW_IMG_OK;
+}
+
+/* Colour model, defaults, quality and Huffman optimisation for an encoder; SW_IMG_OK or
+ * SW_IMG_ERR_UNSUPPORTED. */
+static int sw_jpeg_setup_encoder(struct jpeg_compress_struct *cinfo, int width, int height, int model,
+                                 int quality, int optimize) {
+    cinfo->image_width = (JDIMENSION)width;
+    cinfo->image_height = (JDIMENSION)height;
+    switch (model) {
+    case SW_IMG_GRAY: cinfo->input_components = 1; cinfo->in_color_space = JCS_GRAYSCALE; break;
+    case SW_IMG_RGB: cinfo->input_components = 3; cinfo->in_color_space = JCS_RGB; break;
+    case SW_IMG_CMYK: cinfo->input_components = 4; cinfo->in_color_space = JCS_CMYK; break;
+    default: return SW_IMG_ERR_UNSUPPORTED;
+    }
+    jpeg_set_defaults(cinfo);
+    if (model == SW_IMG_CMYK) {
+        /* Match Pillow: Adobe-inverted CMYK is written as plain CMYK with an Adobe marker. */
+        jpeg_set_colorspace(cinfo, JCS_CMYK);
+    }
+    jpeg_set_quality(cinfo, quality, TRUE);
+    cinfo->optimize_coding = optimize ? TRUE : FALSE;
+    return SW_IMG_OK;
+}
+
 int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int quality,
                    int optimize, uint8_t **out, size_t *out_len, sw_img_error *err) {
     struct jpeg_compress_struct cinfo;
@@ -185,24 +280,12 @@ int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int 
     jpeg_create_compress(&cinfo);
     unsigned char *mem = NULL;
     jpeg_mem_dest(&cinfo, &mem, &size);
-    cinfo.image_width = (JDIMENSION)width;
-    cinfo.image_height = (JDIMENSION)height;
-    switch (model) {
-    case SW_IMG_GRAY: cinfo.input_components = 1; cinfo.in_color_space = JCS_GRAYSCALE; break;
-    case SW_IMG_RGB: cinfo.input_components = 3; cinfo.in_color_space = JCS_RGB; break;
-    case SW_IMG_CMYK: cinfo.input_components = 4; cinfo.in_color_space = JCS_CMYK; break;
-    default:
+    if (sw_jpeg_setup_encoder(&cinfo, width, height, model, quality, optimize) != SW_IMG_OK) {
         sw_set_error(err, "unsupported colour model for JPEG");
         jpeg_destroy_compress(&cinfo);
+        free(mem);
         return SW_IMG_ERR_UNSUPPORTED;
     }
-    jpeg_set_defaults(&cinfo);
-    if (model == SW_IMG_CMYK) {
-        /* Match Pillow: Adobe-inverted CMYK is written as plain CMYK with an Adobe marker. */
-        jpeg_set_colorspace(&cinfo, JCS_CMYK);
-    }
-    jpeg_set_quality(&cinfo, quality, TRUE);
-    cinfo.optimize_coding = optimize ? TRUE : FALSE;
     jpeg_start_compress(&cinfo, TRUE);
     size_t stride = (size_t)width * (size_t)cinfo.input_components;
     while (cinfo.next_scanline < cinfo.image_height) {
@@ -217,6 +300,111 @@ int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int 
     jpeg_destroy_compress(&cinfo);
     *out = buffer;
     *out_len = size;
+    return SW_IMG_OK;
+}
+
+/* Decoder → resampler → encoder, one row at a time: no image-sized buffer on our side. */
+int sw_jpeg_recompress(const uint8_t *data, size_t len, int scale_num, int width, int height,
+                       int quality, int optimize, uint8_t **out, size_t *out_len, sw_img_image *info,
+                       sw_img_error *err) {
+    if (width < 1 || height < 1) {
+        sw_set_error(err, "empty output image");
+        return SW_IMG_ERR_ENCODE;
+    }
+    struct jpeg_decompress_struct din;
+    struct jpeg_compress_struct cout;
+    sw_jpeg_error_mgr jerr;
+    sw_rs_plan *volatile plan = NULL;
+    uint8_t *volatile row = NULL;
+    volatile int stage = 0; /* 0 decoder, 1 encoder */
+    volatile int created = 0;
+    struct { unsigned char *mem; unsigned long size; } sink = {NULL, 0};
+    *out = NULL;
+    *out_len = 0;
+    memset(info, 0, sizeof(*info));
+    din.err = jpeg_std_error(&jerr.base);
+    cout.err = &jerr.base;
+    jerr.base.error_exit = sw_jpeg_error_exit;
+    jerr.base.emit_message = sw_jpeg_emit_message;
+    jerr.err = err;
+    if (setjmp(jerr.jump)) {
+        if (created > 0) jpeg_destroy_decompress(&din);
+        if (created > 1) jpeg_destroy_compress(&cout);
+        free(sink.mem);
+        free(row);
+        sw_rs_plan_free(plan);
+        return stage ? SW_IMG_ERR_ENCODE : SW_IMG_ERR_DECODE;
+    }
+    jpeg_create_decompress(&din);
+    created = 1;
+    jpeg_create_compress(&cout);
+    created = 2;
+    jpeg_mem_src(&din, data, (unsigned long)len);
+    jpeg_save_markers(&din, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_read_header(&din, TRUE);
+    fill_model(&din, info);
+    info->orientation = orientation_from_markers(&din);
+#ifdef JCS_EXTENSIONS
+    /* 4-byte pixels feed the SIMD horizontal kernel directly. */
+    if (info->model == SW_IMG_RGB) din.out_color_space = JCS_EXT_RGBX;
+#endif
+    if (scale_num < 1) scale_num = 1;
+    if (scale_num > 16) scale_num = 16;
+    din.scale_num = (unsigned)scale_num;
+    din.scale_denom = 8;
+    jpeg_start_decompress(&din);
+    int in_pixel = din.output_components;
+    plan = sw_rs_plan_create((int)din.output_width, (int)din.output_height, in_pixel, info->channels,
+                             width, height);
+    row = malloc((size_t)din.output_width * (size_t)in_pixel + (size_t)width * 4 + 2 * SW_IMG_PADDING);
+    if (!plan || !row) {
+        sw_set_error(err, "out of memory");
+        jpeg_destroy_decompress(&din);
+        jpeg_destroy_compress(&cout);
+        free(row);
+        sw_rs_plan_free(plan);
+        return SW_IMG_ERR_MEMORY;
+    }
+    uint8_t *resized = row + (size_t)din.output_width * (size_t)in_pixel + SW_IMG_PADDING;
+    stage = 1;
+    jpeg_mem_dest(&cout, &sink.mem, &sink.size);
+    if (sw_jpeg_setup_encoder(&cout, width, height, info->model, quality, optimize) != SW_IMG_OK) {
+        sw_set_error(err, "unsupported colour model for JPEG");
+        jpeg_destroy_decompress(&din);
+        jpeg_destroy_compress(&cout);
+        free(sink.mem);
+        free(row);
+        sw_rs_plan_free(plan);
+        return SW_IMG_ERR_UNSUPPORTED;
+    }
+    jpeg_start_compress(&cout, TRUE);
+    JSAMPROW in_rows[1] = {row};
+    JSAMPROW out_rows[1] = {resized};
+    for (int y = 0; y < height; y++) {
+        stage = 0;
+        for (int n = sw_rs_rows_needed(plan); n > 0; n--) {
+            jpeg_read_scanlines(&din, in_rows, 1);
+            sw_rs_push_row(plan, row);
+        }
+        sw_rs_pop_row(plan, resized);
+        stage = 1;
+        jpeg_write_scanlines(&cout, out_rows, 1);
+    }
+    stage = 0;
+    /* Rows below the last window are still read so truncated data is reported. */
+    while (din.output_scanline < din.output_height) jpeg_read_scanlines(&din, in_rows, 1);
+    jpeg_finish_decompress(&din);
+    jpeg_destroy_decompress(&din);
+    created = 0;
+    stage = 1;
+    jpeg_finish_compress(&cout);
+    jpeg_destroy_compress(&cout);
+    sw_rs_plan_free(plan);
+    free(row);
+    *out = sink.mem;
+    *out_len = sink.size;
+    info->width = width;
+    info->height = height;
     return SW_IMG_OK;
 }
 

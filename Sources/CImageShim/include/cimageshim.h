@@ -45,6 +45,29 @@ int sw_jpeg_read_info(const uint8_t *data, size_t len, sw_img_image *info, sw_im
 int sw_jpeg_decode(const uint8_t *data, size_t len, int scale_num, int fast_idct,
                    sw_img_image *out, sw_img_error *err);
 
+/// Decodes a JPEG scaled by scale_num/8 in the DCT domain, then resizes it with Lanczos-3
+/// (Pillow's coefficients) to exactly width × height while decoding, one row at a time.
+/// RGB sources yield 3 samples per pixel, CMYK 4, gray 1.
+int sw_jpeg_decode_resized(const uint8_t *data, size_t len, int scale_num, int width, int height,
+                           sw_img_image *out, sw_img_error *err);
+
+/// sw_jpeg_decode_resized followed by sw_jpeg_encode, streamed row by row (no image-sized buffer).
+/// `info` receives the source's colour model and EXIF orientation (pixels are not returned) and the
+/// output size. Decoding failures return SW_IMG_ERR_DECODE, encoding failures SW_IMG_ERR_ENCODE.
+int sw_jpeg_recompress(const uint8_t *data, size_t len, int scale_num, int width, int height,
+                       int quality, int optimize, uint8_t **out, size_t *out_len, sw_img_image *info,
+                       sw_img_error *err);
+
+/// Lanczos-3 resize (Pillow's coefficients) of interleaved 8-bit pixels with 1–4 samples;
+/// `dst` holds out_width × out_height pixels.
+int sw_img_resize(const uint8_t *src, int width, int height, int channels, uint8_t *dst,
+                  int out_width, int out_height);
+
+/// Applies EXIF orientation 1–8 to interleaved 8-bit pixels; `dst` holds the upright image
+/// (width and height swapped for orientations 5–8).
+void sw_img_orient(const uint8_t *src, int width, int height, int channels, int orientation,
+                   uint8_t *dst);
+
 /// Encodes interleaved pixels (model SW_IMG_GRAY, SW_IMG_RGB or SW_IMG_CMYK) as baseline JPEG,
 /// 4:2:0 for colour, optionally with optimised Huffman tables. `*out` is malloc'd.
 int sw_jpeg_encode(const uint8_t *pixels, int width, int height, int model, int quality,

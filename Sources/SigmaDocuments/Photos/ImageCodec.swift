@@ -39,6 +39,42 @@ enum ImageCodec {
         return DecodedImage(adopting: image)
     }
 
+    /// Decodes a JPEG scaled by `scaleNumerator`/8 in the DCT domain and resizes it with Lanczos-3 to
+    /// exactly `size` as rows arrive (no full-size intermediate image).
+    static func decodeJPEG(_ data: Data, scaleNumerator: Int, resizedTo size: (width: Int, height: Int)) throws -> DecodedImage {
+        var image = sw_img_image()
+        var error = sw_img_error()
+        let rc = data.withUnsafeBytes { raw in
+            sw_jpeg_decode_resized(
+                raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count,
+                Int32(scaleNumerator), Int32(size.width), Int32(size.height), &image, &error)
+        }
+        try check(rc, error, code: .undecodableImage, what: "JPEG")
+        return DecodedImage(adopting: image)
+    }
+
+    /// Decodes a JPEG scaled by `scaleNumerator`/8, resizes it with Lanczos-3 to exactly `size` and
+    /// encodes the result as baseline JPEG (4:2:0 for colour), streaming rows from the decoder through
+    /// the resampler into the encoder. No orientation is applied.
+    static func recompressJPEG(
+        _ data: Data, scaleNumerator: Int, resizedTo size: (width: Int, height: Int), quality: Int, optimize: Bool
+    ) throws -> Data {
+        var info = sw_img_image()
+        var error = sw_img_error()
+        var out: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        let rc = data.withUnsafeBytes { raw in
+            sw_jpeg_recompress(
+                raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count,
+                Int32(scaleNumerator), Int32(size.width), Int32(size.height), Int32(quality), optimize ? 1 : 0,
+                &out, &length, &info, &error)
+        }
+        let code: DocumentError.Code = rc == SW_IMG_ERR_ENCODE ? .encodingFailed : .undecodableImage
+        try check(rc, error, code: code, what: rc == SW_IMG_ERR_ENCODE ? "JPEG encoder" : "JPEG")
+        guard let out else { throw DocumentError(code: .encodingFailed, message: "JPEG encoder returned no data") }
+        return Data(bytesNoCopy: out, count: length, deallocator: .custom { pointer, _ in sw_img_free(pointer) })
+    }
+
     static func decodePNG(_ data: Data) throws -> DecodedImage {
         var image = sw_img_image()
         var error = sw_img_error()

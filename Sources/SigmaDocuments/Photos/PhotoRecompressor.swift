@@ -6,7 +6,9 @@ import Foundation
 /// run it on a dedicated thread pool, never on Swift's cooperative pool.
 ///
 /// Downscaling decodes JPEGs at the largest DCT scale (n/8) that keeps both sides at or above
-/// the target, then finishes with a Lanczos-3 filter to the exact size Pillow would produce.
+/// the target, then finishes with a Lanczos-3 filter to the exact size Pillow would produce; the
+/// filter runs on rows as the decoder yields them and, for upright photos, hands each output row
+/// straight to the encoder.
 /// Unlike the Python worker, the EXIF orientation is applied, so photos are upright.
 public enum PhotoRecompressor {
     /// A recompressed photo.
@@ -64,14 +66,27 @@ public enum PhotoRecompressor {
             originalWidth = info.width
             originalHeight = info.height
             let (tw, th) = target(info.width, info.height)
+            try requireNonEmpty(tw, th)
             let scale = dctScale(width: info.width, height: info.height, targetWidth: tw, targetHeight: th)
-            image = try ImageCodec.decodeJPEG(data, scaleNumerator: scale)
-            image = LanczosResampler.resize(image, width: tw, height: th)
+            let scaledWidth = (info.width * scale + 7) / 8
+            let scaledHeight = (info.height * scale + 7) / 8
+            let resizes = scaledWidth != tw || scaledHeight != th
+            let keepsModel = flattenBeforeResize || info.model == .rgb
+            if resizes && keepsModel && (info.orientation == 1 || !applyOrientation) {
+                // Upright, no colour conversion: decode, resize and encode in one row-by-row stream.
+                let jpeg = try ImageCodec.recompressJPEG(
+                    data, scaleNumerator: scale, resizedTo: (tw, th), quality: quality, optimize: true)
+                return Output(jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: tw, height: th)
+            }
+            image = resizes
+                ? try ImageCodec.decodeJPEG(data, scaleNumerator: scale, resizedTo: (tw, th))
+                : try ImageCodec.decodeJPEG(data, scaleNumerator: scale)
         case .png:
             image = try ImageCodec.decodePNG(data)
             originalWidth = image.width
             originalHeight = image.height
             let (tw, th) = target(image.width, image.height)
+            try requireNonEmpty(tw, th)
             if flattenBeforeResize {
                 image = flattenForCustomer(image)
                 image = LanczosResampler.resize(image, width: tw, height: th)
@@ -93,6 +108,13 @@ public enum PhotoRecompressor {
         }
         let jpeg = try ImageCodec.encodeJPEG(image, quality: quality, optimize: true)
         return Output(jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: image.width, height: image.height)
+    }
+
+    /// Extreme aspect ratios can truncate a side to 0; the encoder would reject that image.
+    private static func requireNonEmpty(_ width: Int, _ height: Int) throws {
+        guard width >= 1 && height >= 1 else {
+            throw DocumentError(code: .encodingFailed, message: "JPEG encoder: empty image (\(width)x\(height))")
+        }
     }
 
     /// §6.2 mode handling: RGBA (and palette with transparency) composited on white with alpha,

@@ -1,3 +1,5 @@
+import CImageShim
+
 /// Colour-model conversions and EXIF orientation on decoded pixels.
 enum PixelOperations {
     /// Composites RGBA onto opaque white using its alpha (Pillow `paste(img, mask=alpha)`).
@@ -40,36 +42,16 @@ enum PixelOperations {
         return output
     }
 
-    /// Applies an EXIF orientation (1...8) so the pixels are upright.
+    /// Applies an EXIF orientation (1...8) so the pixels are upright (CImageShim, tiled).
     static func applyOrientation(_ source: DecodedImage, _ orientation: Int) -> DecodedImage {
         guard (2...8).contains(orientation) else { return source }
-        let w = source.width
-        let h = source.height
         let swaps = orientation >= 5
-        let outW = swaps ? h : w
-        let outH = swaps ? w : h
-        let channels = source.channels
-        let output = DecodedImage(width: outW, height: outH, model: source.model)
-        let s = source.pixels
-        let o = output.pixels
-        for y in 0..<outH {
-            for x in 0..<outW {
-                let sx: Int
-                let sy: Int
-                switch orientation {
-                case 2: (sx, sy) = (w - 1 - x, y)
-                case 3: (sx, sy) = (w - 1 - x, h - 1 - y)
-                case 4: (sx, sy) = (x, h - 1 - y)
-                case 5: (sx, sy) = (y, x)
-                case 6: (sx, sy) = (y, h - 1 - x)
-                case 7: (sx, sy) = (w - 1 - y, h - 1 - x)
-                default: (sx, sy) = (w - 1 - y, x)
-                }
-                let from = s + (sy * w + sx) * channels
-                let to = o + (y * outW + x) * channels
-                for ch in 0..<channels { to[ch] = from[ch] }
-            }
-        }
+        let output = DecodedImage(
+            width: swaps ? source.height : source.width, height: swaps ? source.width : source.height,
+            model: source.model)
+        sw_img_orient(
+            source.pixels, Int32(source.width), Int32(source.height), Int32(source.channels), Int32(orientation),
+            output.pixels)
         return output
     }
 }
