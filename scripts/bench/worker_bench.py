@@ -552,6 +552,8 @@ def main():
 
     print(f"# machine: {os.cpu_count()} CPUs, {os.uname().release}; redis-server "
           f"{broker.info('server')['redis_version']} on 127.0.0.1:{args.port} (--save ''); workdir {workdir}", flush=True)
+    print(f"# load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"(other processes on this machine skew wall-clock figures; CPU per task less so)", flush=True)
     print(f"# both workers: -Q {QUEUE} --concurrency {args.concurrency} --loglevel INFO (log to a file), "
           f"prefetch multiplier 4; celery: prefork, --without-mingle --without-gossip --without-heartbeat", flush=True)
 
@@ -584,6 +586,7 @@ def main():
 
     s, p = out["sigma-worker"], out["celery"]
     sd, pd = s["drain"], p["drain"]
+    print(f"# load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
     print("sigma-worker vs celery 5.7 prefork — celery.accumulate, Redis on loopback")
     print()
