@@ -220,6 +220,13 @@ extension Worker {
 
     /// Seconds as Celery prints them.
     static func seconds(_ value: Double) -> String {
-        value.rounded() == value && value < 1e9 ? String(Int(value)) : String(format: "%.6g", value)
+        if value.rounded() == value && value < 1e9 { return String(Int(value)) }
+        // `%.6g` through C's formatter (the C locale, as String(format:) without a locale),
+        // without Foundation's NSString formatting machinery: this runs for every task.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.6g", $0) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(count, 31)))),
+                          as: UTF8.self)
+        }
     }
 }

@@ -15,6 +15,7 @@ public final class Broker: Sendable {
     public init(url: RedisURL, keys: BrokerKeys, logger: Logger) {
         self.keys = keys
         self.logger = logger
+        self.ackPrefixes = [["ZREM".bytes, keys.unackedIndex.bytes], ["HDEL".bytes, keys.unacked.bytes]]
         self.writer = RedisPipelineThread(name: "sigma-broker", url: url, logger: logger)
     }
 
@@ -34,9 +35,10 @@ public final class Broker: Sendable {
     }
 
     /// Acknowledges messages: `MULTI; ZREM unacked_index …; HDEL unacked …; EXEC`. Fire and forget.
+    /// Acks queued back to back while the writer is busy share one transaction.
     public func ack(_ tags: [String]) {
         guard !tags.isEmpty else { return }
-        writer.send(ackCommands(tags)) { [logger] result in
+        writer.sendMergeable(prefixes: ackPrefixes, items: tags.map(\.bytes)) { [logger] result in
             if case .failure(let error) = result {
                 logger.error("Could not acknowledge messages", metadata: ["error": "\(error)", "count": "\(tags.count)"])
             }
@@ -46,15 +48,14 @@ public final class Broker: Sendable {
     /// Acknowledges and waits until Redis confirmed it.
     public func ackConfirmed(_ tags: [String]) async throws(RedisError) {
         guard !tags.isEmpty else { return }
-        _ = try await writer.send(ackCommands(tags))
+        let result: Result<[RedisReply], RedisError> = await withCheckedContinuation { continuation in
+            writer.sendMergeable(prefixes: ackPrefixes, items: tags.map(\.bytes)) { continuation.resume(returning: $0) }
+        }
+        _ = try result.get()
     }
 
-    private func ackCommands(_ tags: [String]) -> [[[UInt8]]] {
-        [
-            redisCommand("MULTI"), ["ZREM".bytes, keys.unackedIndex.bytes] + tags.map(\.bytes),
-            ["HDEL".bytes, keys.unacked.bytes] + tags.map(\.bytes), redisCommand("EXEC"),
-        ]
-    }
+    /// `ZREM unacked_index` and `HDEL unacked`, followed by the tags in an ack transaction.
+    private let ackPrefixes: [[[UInt8]]]
 
     /// Pushes a message and removes its reservation in one transaction (used to forward a
     /// message unchanged to another queue).

@@ -14,6 +14,11 @@ public final class RedisPipelineThread: @unchecked Sendable {
         case batch(commands: [[[UInt8]]], completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
         /// Work that needs the connection alone.
         case exclusive(@Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void)
+        /// `MULTI; prefix₁ + items; prefix₂ + items; …; EXEC`. Directly consecutive jobs with the
+        /// same prefixes (nothing queued between them) become one transaction with their items
+        /// concatenated — same end state, one MULTI/EXEC instead of one per job.
+        case mergeable(
+            prefixes: [[[UInt8]]], items: [[UInt8]], completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
     }
 
     private let url: RedisURL
@@ -43,6 +48,17 @@ public final class RedisPipelineThread: @unchecked Sendable {
     /// Queues commands for the shared pipeline.
     public func send(_ commands: [[[UInt8]]], completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void) {
         enqueue(.batch(commands: commands, completion: completion))
+    }
+
+    /// Queues a transaction `MULTI; prefix + items for each prefix; EXEC` that may share its
+    /// MULTI/EXEC with directly adjacent transactions of the same prefixes (e.g. acks:
+    /// `ZREM unacked_index tags…` + `HDEL unacked tags…`). The completion receives the replies
+    /// of the (possibly merged) transaction.
+    public func sendMergeable(
+        prefixes: [[[UInt8]]], items: [[UInt8]],
+        completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void
+    ) {
+        enqueue(.mergeable(prefixes: prefixes, items: items, completion: completion))
     }
 
     /// Sends commands and waits for their replies.
@@ -102,26 +118,44 @@ public final class RedisPipelineThread: @unchecked Sendable {
                     continue
                 }
                 var commands: [[[UInt8]]] = []
-                var completions: [(Int, @Sendable (Result<[RedisReply], RedisError>) -> Void)] = []
-                while index < pending.count, case .batch(let batch, let completion) = pending[index] {
-                    completions.append((batch.count, completion))
-                    commands.append(contentsOf: batch)
-                    index += 1
+                var completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)] = []
+                batching: while index < pending.count {
+                    switch pending[index] {
+                    case .exclusive:
+                        break batching
+                    case .batch(let batch, let completion):
+                        completions.append((commands.count..<commands.count + batch.count, completion))
+                        commands.append(contentsOf: batch)
+                        index += 1
+                    case .mergeable(let prefixes, var items, let completion):
+                        var group = [completion]
+                        index += 1
+                        while index < pending.count, case .mergeable(let next, let more, let completion) = pending[index],
+                            next == prefixes
+                        {
+                            items.append(contentsOf: more)
+                            group.append(completion)
+                            index += 1
+                        }
+                        let range = commands.count..<commands.count + prefixes.count + 2
+                        commands.append(["MULTI".bytes])
+                        for prefix in prefixes { commands.append(prefix + items) }
+                        commands.append(["EXEC".bytes])
+                        for completion in group { completions.append((range, completion)) }
+                    }
                 }
                 runBatch(commands, completions)
             }
         }
     }
 
-    private func runBatch(_ commands: [[[UInt8]]], _ completions: [(Int, @Sendable (Result<[RedisReply], RedisError>) -> Void)]) {
+    private func runBatch(
+        _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)]
+    ) {
         let result = withRetries { (connection: RedisConnection) throws(RedisError) in try connection.pipeline(commands) }
         switch result {
         case .success(let replies):
-            var offset = 0
-            for (count, completion) in completions {
-                completion(.success(Array(replies[offset..<offset + count])))
-                offset += count
-            }
+            for (range, completion) in completions { completion(.success(Array(replies[range]))) }
         case .failure(let error):
             for (_, completion) in completions { completion(.failure(error)) }
         }

@@ -48,10 +48,13 @@ public struct CeleryLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "[\(Self.timestamp()): \(Self.levelName(event.level))/\(processName)] \(event.message)"
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let extra = merged.filter { !["celery.task.id", "celery.task.name"].contains($0.key) }
-        if !extra.isEmpty && (event.level >= .warning || logLevel <= .debug) {
-            line += " (" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+        // Metadata is only printed at WARNING and above (or when debugging): skip the work otherwise.
+        if event.level >= .warning || logLevel <= .debug {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let extra = merged.filter { !["celery.task.id", "celery.task.name"].contains($0.key) }
+            if !extra.isEmpty {
+                line += " (" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+            }
         }
         sink.write(line + "\n")
     }
