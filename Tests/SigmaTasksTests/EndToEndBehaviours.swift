@@ -41,9 +41,11 @@ enum EndToEnd {
             let pdf = mail.parts[1]
             #expect(pdf.filename?.hasPrefix("RHITSO_") == true)
             #expect(pdf.filename?.hasSuffix("_5CD1234XYZ.pdf") == true)
-            // Photo 1 is large (recompressed to a temporary copy), 2 and 3 are small originals.
-            #expect(mail.parts[2].filename?.hasPrefix("compressed_") == true)
-            #expect(mail.parts[3].filename == "ingreso_2.jpg")
+            // By fecha_subida: 3, then 1 and 2. Photo 1 is large (recompressed to a temporary copy);
+            // 2 and 3 are small originals.
+            #expect(mail.parts[2].filename == "ingreso_3.jpg")
+            #expect(mail.parts[3].filename?.hasPrefix("compressed_") == true)
+            #expect(mail.parts[4].filename == "ingreso_2.jpg")
             let html = String(decoding: mail.parts[0].data, as: UTF8.self)
             #expect(html.contains("OS-001-2026") && html.contains("HP Pavilion 15") && html.contains("CHG-998877"))
             let text = try ParsedMail.pdfText(pdf.data)

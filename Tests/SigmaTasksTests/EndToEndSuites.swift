@@ -1,6 +1,10 @@
 import Testing
 
-@Suite("SIGMA tasks end to end on SQLite", .serialized, .enabled(if: Harness.available, "needs the test Redis and .venv/celery-5.7 (scripts/test.sh starts them)"))
+/// One engine at a time: each scenario runs a worker, an SMTP server and Python clients.
+@Suite(.serialized) struct EndToEndTests {}
+
+extension EndToEndTests {
+@Suite("SIGMA tasks end to end on SQLite", .enabled(if: Harness.available, "needs the test Redis and .venv/celery-5.7 (scripts/test.sh starts them)"))
 struct SQLiteEndToEndTests {
     @Test(.timeLimit(.minutes(3))) func rhitso() async throws { try await EndToEnd.rhitso(.sqlite) }
     @Test(.timeLimit(.minutes(3))) func diagnostico() async throws { try await EndToEnd.diagnostico(.sqlite) }
@@ -15,7 +19,7 @@ struct SQLiteEndToEndTests {
 }
 
 @Suite(
-    "SIGMA tasks end to end on PostgreSQL", .serialized,
+    "SIGMA tasks end to end on PostgreSQL",
     .enabled(if: Harness.available, "needs the test Redis and .venv/celery-5.7 (scripts/test.sh starts them)"),
     .enabled(
         if: Backend.postgresAvailable,
@@ -34,4 +38,5 @@ struct PostgreSQLEndToEndTests {
     @Test(.timeLimit(.minutes(3))) func failureAfterEmailDoesNotResend() async throws {
         try await EndToEnd.failureAfterEmailDoesNotResend(.postgresql)
     }
+}
 }

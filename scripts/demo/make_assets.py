@@ -58,9 +58,10 @@ def diagram(path):
     save(image, path)
 
 
-def photo(path, index, large):
+def photo(path, index, large, scale=1.0):
     rng = np.random.default_rng(index)
     w, h = (3264, 2448) if large else (1024, 768)
+    w, h = int(w * scale), int(h * scale)
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     r = 90 + 100 * (y / h) + 20 * np.sin(x / 97.0 + index)
     g = 120 + 60 * np.cos(y / 151.0) - 30 * (x / w)
@@ -88,6 +89,8 @@ def main():
     parser.add_argument("media")
     parser.add_argument("--db", action="append", default=[])
     parser.add_argument("--image", action="append", default=[])
+    parser.add_argument("--large-ids", help="comma-separated image ids to make large (default: odd ingreso ids and diagnostico)")
+    parser.add_argument("--scale", type=float, default=1.0, help="scale of the photo sizes (tests use less)")
     options = parser.parse_args()
     base, media = options.base, options.media
     images = os.path.join(base, "static", "images")
@@ -105,8 +108,11 @@ def main():
         tipo, image_id, name = item.split(":", 2)
         rows.append((int(image_id), name, tipo))
     for image_id, name, tipo in rows:
-        large = tipo == "ingreso" and image_id % 2 == 1 or tipo == "diagnostico"
-        photo(os.path.join(media, name), image_id, large)
+        if options.large_ids is not None:
+            large = str(image_id) in options.large_ids.split(",")
+        else:
+            large = tipo == "ingreso" and image_id % 2 == 1 or tipo == "diagnostico"
+        photo(os.path.join(media, name), image_id, large, options.scale)
     count = len(rows)
     print(f"static images in {images}; {count} photos under {media}")
 

@@ -192,7 +192,7 @@ enum BuiltInTemplates {
               <div class="count">{{ total_adjuntos }}</div>
               <p>archivo{% if varios_adjuntos %}s{% endif %} adjunto{% if varios_adjuntos %}s{% endif %} a este correo</p>
               <p>📄 1 PDF — el diagnóstico completo con las observaciones técnicas</p>
-              {% if cantidad_imagenes %}<p>📸 {{ cantidad_imagenes }} imagen{% if varias_imagenes %}es{% endif %} — fotografías tomadas durante el diagnóstico</p>{% endif %}
+              {% if cantidad_imagenes %}<p>📸 {{ cantidad_imagenes }} {% if varias_imagenes %}imágenes{% else %}imagen{% endif %} — fotografías tomadas durante el diagnóstico</p>{% endif %}
             </div>
             <div class="box notes">
               <h2>ℹ️ Información Importante</h2>

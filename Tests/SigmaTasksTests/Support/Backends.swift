@@ -22,11 +22,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// Runs SQL with the `psql` client.
     @discardableResult
-    static func psql(_ database: String, _ sql: String, timeout: TimeInterval = 30) throws -> ProcessRunner.Result {
+    static func psql(
+        _ database: String, _ sql: String, recordSeparator: String = "\n", timeout: TimeInterval = 30
+    ) throws -> ProcessRunner.Result {
         try ProcessRunner.run(
             "/usr/bin/env",
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pgHost, "-p", "\(pgPort)", "-U", pgUser, "-d", database, "-At",
-             "-c", sql],
+             "-R", recordSeparator, "-c", sql],
             environment: ["PGPASSWORD": pgPassword, "PGCONNECT_TIMEOUT": "5"], timeout: timeout)
     }
 }

@@ -31,7 +31,8 @@ final class Harness: @unchecked Sendable {
     /// Static images and photos, generated once per test process (read-only afterwards).
     static let assets: Result<String, HarnessError> = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-tasks-assets-\(getpid())").path
-        var arguments = [script("demo/make_assets.py"), directory, directory + "/media"]
+        // One large photo (recompressed by the RHITSO rule), the rest small: debug builds are slow.
+        var arguments = [script("demo/make_assets.py"), directory, directory + "/media", "--large-ids", "1", "--scale", "0.6"]
         for image in seedImages { arguments += ["--image", image] }
         guard let result = try? ProcessRunner.run(python.path, arguments, timeout: 300), result.status == 0 else {
             return .failure(HarnessError("make_assets.py failed"))
@@ -128,8 +129,8 @@ final class Harness: @unchecked Sendable {
         smtp.stop()
         try? FileManager.default.removeItem(atPath: base)
         if backend == .postgresql {
-            try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.mexicoName)\" WITH (FORCE)")
-            try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.argentinaName)\" WITH (FORCE)")
+            _ = try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.mexicoName)\" WITH (FORCE)")
+            _ = try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.argentinaName)\" WITH (FORCE)")
         }
         if let failure { throw failure }
     }
@@ -180,25 +181,27 @@ final class Harness: @unchecked Sendable {
         return seen
     }
 
-    /// Runs a query on the Mexico database; rows as `|`-joined text (booleans as 0/1).
+    /// Runs a query on the Mexico database; rows as `|`-joined text, multi-line values intact.
     func query(_ sql: String) throws -> [String] {
         switch backend {
         case .sqlite:
             let program = """
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
-                for row in c.execute(sys.argv[2]):
-                    print("|".join("" if v is None else str(v) for v in row))
+                rows = ["|".join("" if v is None else str(v) for v in row) for row in c.execute(sys.argv[2])]
                 c.commit()
+                sys.stdout.write("\\x1e".join(rows))
                 """
             let result = try ProcessRunner.run(
                 Self.python.path, ["-c", program, databaseConfiguration.sqlitePath(for: .mexico), sql], timeout: 30)
             guard result.status == 0 else { throw HarnessError("sqlite: \(result.standardError)") }
-            return result.standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            return result.standardOutput.split(separator: "\u{1E}", omittingEmptySubsequences: true).map(String.init)
         case .postgresql:
-            let result = try Backend.psql(databaseConfiguration.mexicoName, sql)
+            let result = try Backend.psql(databaseConfiguration.mexicoName, sql, recordSeparator: "\u{1E}")
             guard result.status == 0 else { throw HarnessError("psql: \(result.standardError)") }
-            return result.standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            var text = result.standardOutput
+            if text.hasSuffix("\n") { text.removeLast() }
+            return text.split(separator: "\u{1E}", omittingEmptySubsequences: true).map(String.init)
         }
     }
 
