@@ -83,7 +83,9 @@ let package = Package(
         .target(
             name: "SigmaTasks",
             dependencies: [
-                "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
+                "CeleryWire", "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Stencil", package: "Stencil"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,6 +117,14 @@ let package = Package(
         .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),
         .testTarget(name: "SigmaMailTests", dependencies: ["SigmaMail"], swiftSettings: swiftSettings),
         .testTarget(name: "SigmaDocumentsTests", dependencies: ["SigmaDocuments"], swiftSettings: swiftSettings),
-        .testTarget(name: "SigmaTasksTests", dependencies: ["SigmaTasks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SigmaTasksTests",
+            dependencies: [
+                "SigmaTasks", "CeleryWire", "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

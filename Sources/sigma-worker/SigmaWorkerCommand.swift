@@ -9,18 +9,18 @@ struct SigmaWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigma-worker",
         abstract: "A Celery-compatible task worker for SIGMA.",
-        subcommands: [WorkerCommand.self, DecodeCommand.self],
+        subcommands: [WorkerCommand.self, DecodeCommand.self, ReplayCommand.self, DemoDataCommand.self],
         defaultSubcommand: WorkerCommand.self)
 
     /// Celery puts `-A app` before the subcommand (`celery -A config worker`); accept it anywhere.
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if let index = arguments.firstIndex(where: { $0 == "-A" || $0 == "--app" }), index + 1 < arguments.count,
-            !["worker", "decode"].contains(arguments.first ?? "")
+            !["worker", "decode", "replay", "demo-data"].contains(arguments.first ?? "")
         {
             let app = arguments[index...index + 1]
             arguments.removeSubrange(index...index + 1)
-            if let sub = arguments.firstIndex(where: { ["worker", "decode"].contains($0) }) {
+            if let sub = arguments.firstIndex(where: { ["worker", "decode", "replay", "demo-data"].contains($0) }) {
                 arguments.insert(contentsOf: app, at: sub + 1)
             } else {
                 arguments.insert(contentsOf: app, at: 0)

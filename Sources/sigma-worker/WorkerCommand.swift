@@ -3,6 +3,7 @@ import CeleryTestTasks
 import CeleryWorker
 import Foundation
 import Logging
+import SigmaTasks
 
 /// `sigma-worker worker`: consume and run tasks, with `celery worker`'s flags.
 struct WorkerCommand: AsyncParsableCommand {
@@ -48,6 +49,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-test-tasks"), help: "Also register the t.integration.tasks test tasks.")
     var includeTestTasks = false
 
+    @Flag(name: .customLong("without-sigma-tasks"), help: "Do not register SIGMA's tasks (servicio_tecnico.*).")
+    var withoutSigmaTasks = false
+
     @Flag(name: [.customShort("E"), .customLong("task-events")], help: "Accepted for compatibility; ignored.")
     var taskEvents = false
 
@@ -81,7 +85,15 @@ struct WorkerCommand: AsyncParsableCommand {
         if let timeLimit { configuration.timeLimit = timeLimit }
         let registry = TaskRegistry()
         if includeTestTasks { IntegrationTasks.register(into: registry) }
+        let services = withoutSigmaTasks
+            ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
         let (group, _) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await services?.shutdown()
+            throw error
+        }
+        await services?.shutdown()
     }
 }

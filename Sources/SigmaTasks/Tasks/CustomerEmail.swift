@@ -1,0 +1,107 @@
+import Foundation
+import SigmaDatabase
+import SigmaDocuments
+import SigmaMail
+
+/// What the two customer e-mails (diagnóstico and imágenes) share: the inline logo and icons,
+/// the equipment block, the country values and the photo recompression (§6.2, §7.3, §7.4).
+enum CustomerEmail {
+    /// One recompressed photo ready to attach.
+    struct Photo: Sendable {
+        var attachment: MailAttachment
+        var originalBytes: Int
+        var compressedBytes: Int
+    }
+
+    /// The inline parts in §7.1 order; a missing static file is left out.
+    static func inlineImages(_ run: TaskRun) async -> [MailAttachment] {
+        let parts: [(String, StaticAssets.Asset)] = [
+            ("logo_sic", .sicLogo), ("icon_link", .linkIcon), ("icon_instagram", .instagramIcon),
+            ("icon_facebook", .facebookIcon), ("icon_whatsapp", .whatsappIcon),
+        ]
+        var result: [MailAttachment] = []
+        for (contentID, asset) in parts {
+            guard let url = run.services.assets.forEmail(asset) else { continue }
+            do {
+                let data = try await run.blocking { try Data(contentsOf: url) }
+                result.append(.inlineImage(contentID: contentID, filename: "\(contentID).png", data: Array(data)))
+            } catch {
+                run.warning(contentID == "logo_sic" ? "Error al adjuntar logo: \(error)" : "Error al adjuntar iconos: \(error)")
+            }
+        }
+        return result
+    }
+
+    /// The template values every customer e-mail uses, HTML-escaped.
+    static func baseContext(
+        _ run: TaskRun, order: OrdenConDetalle, message: String, photos: Int, whatsapp: String, hasLogo: Bool, now: Date
+    ) -> [String: Any] {
+        let detail = order.detalle
+        let sent = run.localDate(now)
+        let intake = run.localDate(order.orden.fechaIngreso)
+        let e = HTMLText.escape
+        return [
+            "orden": [
+                "numero": e(order.numeroVisible), "numero_interno": e(order.orden.numeroOrdenInterno),
+                "orden_cliente": e(detail.ordenCliente),
+            ],
+            "equipo": [
+                "tipo": e(detail.tipoEquipo), "marca": e(detail.marca), "modelo": e(detail.modelo),
+                "numero_serie": e(detail.numeroSerie), "fecha_ingreso": e("\(intake.date) \(intake.time)"),
+                "tiene_cargador": detail.tieneCargador, "serie_cargador": e(detail.numeroSerieCargador),
+            ] as [String: Any],
+            "mensaje_html": message.isEmpty ? "" : HTMLText.linebreaks(message),
+            "cantidad_imagenes": photos,
+            "varias_imagenes": photos != 1,
+            "empresa_nombre": e(run.country.empresaNombreCorto),
+            "pais_nombre": e(run.country.nombre),
+            "whatsapp_empleado": e(whatsapp),
+            "fecha_envio": sent.date,
+            "hora_envio": sent.time,
+            "hay_logo": hasLogo,
+        ]
+    }
+
+    /// `{prefix}_{id}_{basename}` with the extension forced to `.jpg` (§6.2 step 5).
+    static func attachmentName(prefix: String, id: Int, storedName: String) -> String {
+        let base = storedName.split(separator: "/").last.map(String.init) ?? storedName
+        let name = "\(prefix)_\(id)_\(base)"
+        if name.lowercased().hasSuffix(".jpg") { return name }
+        if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
+            return String(name[..<dot]) + ".jpg"
+        }
+        return name + ".jpg"
+    }
+
+    /// Finds and recompresses the photos in memory; a photo that is missing is skipped silently,
+    /// one that fails is skipped with a warning.
+    static func photos(_ run: TaskRun, images: [ImagenOrden], prefix: String) async -> [Photo] {
+        var result: [Photo] = []
+        for image in images {
+            do {
+                guard let url = try run.services.media.locate(image.imagen, mediaSubdir: run.country.mediaSubdir) else {
+                    continue
+                }
+                let (original, jpeg) = try await run.blocking { () throws -> (Int, Data) in
+                    let data = try Data(contentsOf: url)
+                    return (data.count, try PhotoRecompressor.recompressForCustomerEmail(data).jpeg)
+                }
+                result.append(
+                    Photo(
+                        attachment: MailAttachment(
+                            filename: attachmentName(prefix: prefix, id: image.id, storedName: image.imagen), contentType: "image/jpeg", data: Array(jpeg)),
+                        originalBytes: original, compressedBytes: jpeg.count))
+            } catch {
+                run.warning("Error procesando imagen \(image.id): \(error)")
+            }
+        }
+        return result
+    }
+
+    /// The "no one to e-mail" answer (DECISIONS #11), or nil when there is a recipient.
+    static func nobodyToEmail(_ run: TaskRun, order: OrdenConDetalle, cc: [String]) -> String? {
+        let customer = order.detalle.emailCliente.trimmingCharacters(in: .whitespaces)
+        guard customer.isEmpty, cc.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        return "Orden \(order.numeroVisible) sin correo del cliente ni destinatarios en copia; no se envió ningún correo."
+    }
+}
