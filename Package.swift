@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
+        .target(
+            name: "CImageShim", dependencies: ["CJPEG", "CPNG"],
+            // Hot pixel loops: optimised even in debug builds (the demo and tests run debug).
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
 
         // MARK: Protocol
         .target(name: "CeleryWire", dependencies: ["CZlibShim"], swiftSettings: swiftSettings),

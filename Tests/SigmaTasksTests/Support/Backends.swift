@@ -25,7 +25,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     static func psql(
         _ database: String, _ sql: String, recordSeparator: String = "\n", timeout: TimeInterval = 30
     ) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(
+        try ProcessRunner.runBlocking(
             "/usr/bin/env",
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pgHost, "-p", "\(pgPort)", "-U", pgUser, "-d", database, "-At",
              "-R", recordSeparator, "-c", sql],

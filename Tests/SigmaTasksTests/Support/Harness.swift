@@ -34,7 +34,7 @@ final class Harness: @unchecked Sendable {
         // One large photo (recompressed by the RHITSO rule), the rest small: debug builds are slow.
         var arguments = [script("demo/make_assets.py"), directory, directory + "/media", "--large-ids", "1", "--scale", "0.6"]
         for image in seedImages { arguments += ["--image", image] }
-        guard let result = try? ProcessRunner.run(python.path, arguments, timeout: 300), result.status == 0 else {
+        guard let result = try? ProcessRunner.runBlocking(python.path, arguments, timeout: 300), result.status == 0 else {
             return .failure(HarnessError("make_assets.py failed"))
         }
         return .success(directory)
@@ -141,7 +141,7 @@ final class Harness: @unchecked Sendable {
 
     /// Enqueues a task with `.delay(**kwargs)` from Python; returns its id.
     func enqueue(_ task: String, _ kwargs: String) throws -> String {
-        let result = try ProcessRunner.run(
+        let result = try ProcessRunner.runBlocking(
             Self.python.path, [Self.script("sigma/enqueue.py"), "send", task, kwargs], environment: celeryEnvironment,
             timeout: 60)
         guard result.status == 0 else { throw HarnessError("enqueue failed: \(result.standardError)") }
@@ -150,7 +150,7 @@ final class Harness: @unchecked Sendable {
 
     /// `AsyncResult(id).get()` from Python: `{"id", "status", "result"}`.
     func result(_ id: String, timeout: Double = 90) throws -> [String: Any] {
-        let result = try ProcessRunner.run(
+        let result = try ProcessRunner.runBlocking(
             Self.python.path, [Self.script("sigma/enqueue.py"), "get", id, "\(timeout)"], environment: celeryEnvironment,
             timeout: timeout + 30)
         guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] else {
@@ -161,7 +161,7 @@ final class Harness: @unchecked Sendable {
 
     /// The raw stored record (`celery-task-meta-<id>`), or nil (PENDING).
     func storedRecord(_ id: String) throws -> [String: Any]? {
-        let result = try ProcessRunner.run("/usr/bin/env", ["redis-cli", "-u", backendURL, "GET", "celery-task-meta-\(id)"], timeout: 10)
+        let result = try ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-u", backendURL, "GET", "celery-task-meta-\(id)"], timeout: 10)
         let text = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
         return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -192,7 +192,7 @@ final class Harness: @unchecked Sendable {
                 c.commit()
                 sys.stdout.write("\\x1e".join(rows))
                 """
-            let result = try ProcessRunner.run(
+            let result = try ProcessRunner.runBlocking(
                 Self.python.path, ["-c", program, databaseConfiguration.sqlitePath(for: .mexico), sql], timeout: 30)
             guard result.status == 0 else { throw HarnessError("sqlite: \(result.standardError)") }
             return result.standardOutput.split(separator: "\u{1E}", omittingEmptySubsequences: true).map(String.init)
