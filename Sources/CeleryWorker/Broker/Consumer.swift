@@ -20,6 +20,9 @@ final class Consumer: @unchecked Sendable {
     private var fetchConnection: RedisConnection?
     private var reserveConnection: RedisConnection?
     private var outage = false
+    /// Messages popped but not yet reserved when the connection failed: pushed back first thing
+    /// after reconnecting, so a connection loss between the pop and the reservation loses nothing.
+    private var unreserved: [(key: String, payload: [UInt8])] = []
 
     init(
         url: RedisURL, keys: BrokerKeys, queues: [String], pollInterval: Double, gate: PrefetchGate, logger: Logger,
@@ -75,7 +78,9 @@ final class Consumer: @unchecked Sendable {
             } catch {
                 fetchConnection = nil
                 reserveConnection = nil
-                if !outage {
+                if outage {
+                    logger.debug("Still cannot consume", metadata: ["error": "\(error.message)"])
+                } else {
                     outage = true
                     logger.error(
                         "Connection to broker lost, reconnecting with backoff",
@@ -102,15 +107,31 @@ final class Consumer: @unchecked Sendable {
 
     private func fetch(room: Int) throws(RedisError) -> [Delivery] {
         let fetcher = try connection(&fetchConnection, timeout: pollInterval + 25)
+        if !unreserved.isEmpty {
+            // Back to the head of their lists, first-popped last so it is consumed first again.
+            for item in unreserved.reversed() {
+                try fetcher.command(bytes: ["RPUSH".bytes, item.key.bytes, item.payload]).check()
+            }
+            logger.warning("Put back messages popped before the connection was lost", metadata: ["count": "\(unreserved.count)"])
+            unreserved.removeAll()
+        }
         let consumeKeys = keys.consumeKeys(queues: queues)
         let timeout = pollInterval >= 1 ? String(Int(pollInterval)) : String(pollInterval)
         let reply = try fetcher.command(["BRPOP"] + consumeKeys + [timeout])
         guard let pair = try reply.check().array, pair.count == 2, let key = pair[0].string, let first = pair[1].bytes
         else { return [] }
         var popped: [(key: String, payload: [UInt8])] = [(key, first)]
-        if room > 1 && batchPops { popped += try popMore(fetcher, keys: consumeKeys, count: room - 1) }
-        rotate(after: keys.queueName(fromKey: key))
-        return try reserve(popped)
+        do {
+            if room > 1 && batchPops { popped += try popMore(fetcher, keys: consumeKeys, count: room - 1) }
+            rotate(after: keys.queueName(fromKey: key))
+            return try reserve(popped)
+        } catch {
+            unreserved = popped
+            logger.error(
+                "Could not reserve popped messages; they go back to their queue on reconnect",
+                metadata: ["count": "\(popped.count)", "error": "\(error.message)"])
+            throw error
+        }
     }
 
     /// Takes up to `count` more messages without blocking, highest priority list first.
