@@ -223,7 +223,7 @@ struct WorkerInteropTests {
             _ = try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: server)) == "PONG" }
         }
         try await startRedis()
-        defer { redisProcess.map { kill($0.processIdentifier, SIGKILL) } }
+        defer { if let redisProcess { kill(redisProcess.processIdentifier, SIGKILL) } }
         let broker = server + "/0", backend = server + "/1"
         let queue = "restart-\(UUID().uuidString.prefix(8))"
         let total = 600
