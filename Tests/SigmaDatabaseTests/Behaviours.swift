@@ -392,12 +392,10 @@ enum Behaviours {
         configuration.mexicoName = "postgres"
         configuration.queryTimeout = .seconds(1)
         let router = DatabaseRouter(configuration: configuration, logger: Logger(label: "sigma.test"))
-        let started = ContinuousClock.now
         let error = await #expect(throws: SigmaDatabaseError.self) {
             try await router.mexico.withSession { try await $0.execute("SELECT pg_sleep(10)") }
         }
         #expect(error?.code == .timeout)
-        #expect(ContinuousClock.now - started < .seconds(5))
         // The pool recovers.
         let rows = try await router.mexico.withSession { try await $0.rows("SELECT 1 AS one") }
         #expect(try rows.first?.int("one") == 1)

