@@ -70,7 +70,7 @@ extension Worker {
         guard let reason else { return false }
         logger.info("Discarding revoked task: \(request.displayName)[\(request.id)]", metadata: metadata(request))
         _ = state.withLock { $0.revoked.insert(request.id) }
-        await store(.revoked(request, reason: reason, at: now), for: message, isError: true)
+        await store(.revoked(request, reason: reason, at: now), for: message)
         finish(message)
         return true
     }

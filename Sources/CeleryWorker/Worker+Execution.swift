@@ -17,7 +17,7 @@ extension Worker {
         if !acksLate { finish(message) }
         let started = Date()
         if (options.trackStarted || configuration.trackStarted) && !ignoresResult(message) {
-            await store(.started(request, pid: Int(getpid()), hostname: configuration.hostname), for: message, isError: false)
+            await store(.started(request, pid: Int(getpid()), hostname: configuration.hostname), for: message)
         }
         let arguments: TaskArguments
         do {
@@ -88,7 +88,7 @@ extension Worker {
                 metadata: metadata(request))
         }
         if !ignoresResult(message) {
-            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message, isError: false)
+            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message)
         }
         let runtime = Date().timeIntervalSince(started)
         logger.info(
@@ -104,8 +104,8 @@ extension Worker {
         let text = withTraceback ? (traceback ?? Self.traceback(exception, task: request.task)) : nil
         let now = Date().timeIntervalSince1970
         let options = message.task.options
-        if !ignoresResult(message) || options.storeErrorsEvenIfIgnored || request.ignoreResult == nil && !options.ignoreResult {
-            await store(.failure(request, exception: exception, traceback: text, at: now), for: message, isError: true)
+        if !ignoresResult(message) || options.storeErrorsEvenIfIgnored {
+            await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
         if let backend {
             for step in request.chain {
@@ -159,8 +159,7 @@ extension Worker {
         let exception = retry.exception ?? .retry(reason)
         if !ignoresResult(message) {
             await store(
-                .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)),
-                for: message, isError: false)
+                .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)), for: message)
         }
         logger.info("Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: metadata(request))
     }
@@ -204,7 +203,7 @@ extension Worker {
     }
 
     /// Stores a record (with `result_extended` off, as Celery's default).
-    func store(_ record: ResultRecord, for message: ReservedMessage, isError: Bool) async {
+    func store(_ record: ResultRecord, for message: ReservedMessage) async {
         guard let backend else { return }
         do {
             try await backend.store(record)

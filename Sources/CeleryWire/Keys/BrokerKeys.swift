@@ -102,17 +102,3 @@ public struct BrokerKeys: Sendable, Hashable {
         return channel
     }
 }
-
-extension String {
-    fileprivate func components(separatedBy separator: String) -> [String] {
-        guard !separator.isEmpty else { return [self] }
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
-    }
-}

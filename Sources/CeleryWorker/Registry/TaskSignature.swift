@@ -1,4 +1,5 @@
 import CeleryWire
+import Foundation
 
 /// A task function's parameter list, bound the way Python binds a call:
 /// positional arguments fill parameters in order, keywords by name, then defaults.
@@ -158,14 +159,4 @@ public struct TaskArguments: Sendable {
     static func wrongType(_ name: String, _ expected: String, _ value: JSONValue?) -> TaskFailure {
         TaskFailure(.builtin("TypeError", "argument '\(name)' must be \(expected), not \(value?.typeName ?? "missing")"))
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
 }

@@ -28,10 +28,7 @@ enum ImagenesTask {
         let usuarioId = try args.optionalInt("usuario_id")
         return try await run.guarded(failureLine: { "Error para Orden ID \(ordenId): \($0)" }) {
             run.info("Iniciando tarea para Orden ID \(ordenId)")
-            let loaded = try await run.database.withSession { session -> (OrdenConDetalle, EmpleadoActor?)? in
-                guard let order = try await session.ordenConDetalle(id: ordenId) else { return nil }
-                return (order, try await session.empleado(userId: usuarioId))
-            }
+            let loaded = try await run.orderWithActor(ordenId, usuarioId: usuarioId)
             guard let loaded else {
                 run.error("Orden ID \(ordenId) no encontrada.")
                 return ["success": false, "mensaje": .string("Orden ID \(ordenId) no encontrada.")]
