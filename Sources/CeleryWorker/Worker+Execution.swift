@@ -7,7 +7,7 @@ extension Worker {
     func execute(_ message: ReservedMessage) async {
         let request = message.request
         let options = message.task.options
-        let acksLate = options.acksLate || configuration.acksLate
+        let acksLate = acksLate(message)
         if await discardIfRevokedOrExpired(message) { return }
         state.withLock { state in
             state.running += 1
@@ -107,13 +107,11 @@ extension Worker {
         if !ignoresResult(message) || options.storeErrorsEvenIfIgnored {
             await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
-        if let backend {
-            for step in request.chain {
-                guard let id = step.presetTaskID else { continue }
-                let record = ResultRecord(
-                    taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now)
-                do { try await backend.store(record) } catch { logResultFailure(error, request) }
-            }
+        for step in request.chain {
+            guard let id = step.presetTaskID else { continue }
+            let record = ResultRecord(
+                taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now)
+            await store(record, for: message)
         }
         for errback in request.errbacks {
             var signature = errback
@@ -202,13 +200,28 @@ extension Worker {
         message.request.ignoreResult ?? message.task.options.ignoreResult
     }
 
-    /// Stores a record (with `result_extended` off, as Celery's default).
+    /// Whether this message is acknowledged after its task ran (`acks_late`).
+    func acksLate(_ message: ReservedMessage) -> Bool {
+        message.task.options.acksLate || configuration.acksLate
+    }
+
+    /// Stores a record (with `result_extended` off, as Celery's default). An early-acked
+    /// message's write is queued and its execution slot moves on: writes stay in order on the
+    /// results connection and are flushed before the worker exits. An acks-late message waits
+    /// for the write, so its ack never precedes its result.
     func store(_ record: ResultRecord, for message: ReservedMessage) async {
         guard let backend else { return }
+        let request = message.request
+        guard acksLate(message) else {
+            backend.enqueue(record) { [self] result in
+                if case .failure(let error) = result { logResultFailure(error, request) }
+            }
+            return
+        }
         do {
             try await backend.store(record)
         } catch {
-            logResultFailure(error, message.request)
+            logResultFailure(error, request)
         }
     }
 

@@ -98,8 +98,8 @@ public final class Worker: Service, Sendable {
             self.beginShutdown(consumer: consumer, continuation: continuation, cold: false)
         }
         await restoreRemaining()
-        broker.stop()
-        backend?.stop()
+        await broker.stop()
+        await backend?.stop()
         logger.info("Worker stopped", metadata: ["processed": "\(processed)"])
     }
 

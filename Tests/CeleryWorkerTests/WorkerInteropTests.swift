@@ -49,6 +49,19 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    @Test func resultsAreStoredAfterTheScriptCacheIsFlushed() async throws {
+        let harness = try WorkerHarness()
+        let first = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [1, 1]])
+        #expect(first["value"] as? Int == 2)
+        // A restarted Redis has forgotten the result script: EVALSHA fails, EVAL loads it again.
+        _ = try await WorkerHarness.redis(["SCRIPT", "FLUSH"], url: WorkerHarness.backendURL)
+        let second = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [2, 2]])
+        #expect(second["value"] as? Int == 4)
+        let third = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [3, 3]])
+        #expect(third["value"] as? Int == 6)
+        try await harness.stop()
+    }
+
     @Test func countdownAndExpiresAreHonoured() async throws {
         let harness = try WorkerHarness()
         let delayed = try await harness.client(
@@ -134,8 +147,7 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["SIGMA_FAULT_TESTS"] != nil, "kill -9 fault test: hung in this environment; run with SIGMA_FAULT_TESTS=1 (README, Known gaps)"))
-    func pythonWorkerRestoresWhatSigmaWorkerHeld() async throws {
+    @Test func pythonWorkerRestoresWhatSigmaWorkerHeld() async throws {
         let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sigma-worker product first")
         let queue = "mixed-\(UUID().uuidString.prefix(8))"
@@ -146,15 +158,18 @@ struct WorkerInteropTests {
             "CELERY_BROKER_URL": WorkerHarness.brokerURL, "CELERY_RESULT_BACKEND": WorkerHarness.backendURL,
             "PATH": "/usr/bin:/bin",
         ]
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let sent = try await WorkerHarness.client(
             "send", ["task": "t.integration.tasks.add", "args": [1, 2], "options": ["countdown": 3]], queue: queue)
         let tag = try #require(try await waitForReservation(ofTaskID: sent["id"] as? String ?? ""))
         kill(process.processIdentifier, SIGKILL)  // a crash: nothing is restored
-        process.waitUntilExit()
+        #expect(try await WorkerHarness.wait(timeout: 10) { !process.isRunning })
         #expect(try await WorkerHarness.redis(["HEXISTS", "unacked", tag]) == "1")
-        // A Python worker with a short visibility timeout sweeps at start and runs it.
+        // A Python worker with a short visibility timeout sweeps the abandoned reservation back
+        // to the queue and runs it.
         let python = try #require(TestEnvironment.python("celery-5.7"))
         let celery = Process()
         celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
@@ -168,12 +183,11 @@ struct WorkerInteropTests {
         celery.standardError = FileHandle.nullDevice
         try await Task.sleep(nanoseconds: 1_200_000_000)
         try celery.run()
-        defer {
-            celery.terminate()
-            celery.waitUntilExit()
-        }
-        let out = try await WorkerHarness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 30], queue: queue)
+        defer { if celery.isRunning { kill(celery.processIdentifier, SIGKILL) } }
+        let out = try await WorkerHarness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 40], queue: queue)
         #expect(out["value"] as? Int == 3)
+        // The Python worker is killed by the deferred SIGKILL: its warm shutdown does not end
+        // within a bounded time here (and is not what this test is about).
     }
 
     @Test func sigmaWorkerRestoresWhatAPythonWorkerHeld() async throws {
@@ -194,7 +208,7 @@ struct WorkerInteropTests {
             "send", ["task": "t.integration.tasks.add", "args": [5, 6], "options": ["countdown": 2]], queue: queue)
         let tag = try #require(try await waitForReservation(ofTaskID: sent["id"] as? String ?? ""))
         kill(celery.processIdentifier, SIGKILL)
-        celery.waitUntilExit()
+        #expect(try await WorkerHarness.wait(timeout: 10) { !celery.isRunning })
         _ = try await WorkerHarness.redis(["ZADD", "unacked_index", "XX", String(Date().timeIntervalSince1970 - 100), tag])
         let harness = try WorkerHarness(queue: queue) { $0.visibilityTimeout = 30 }
         let out = try await harness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 20])

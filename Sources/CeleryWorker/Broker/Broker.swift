@@ -19,8 +19,8 @@ public final class Broker: Sendable {
         self.writer = RedisPipelineThread(name: "sigma-broker", url: url, logger: logger)
     }
 
-    /// Ends the writer thread after the queued work.
-    public func stop() { writer.stop() }
+    /// Ends the writer thread after the queued work, and waits until it is done.
+    public func stop() async { await writer.stop() }
 
     /// Declares the bindings of the consumed queues, as the Python worker does at start-up:
     /// `SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"` (+ the 5.7 permanent set).

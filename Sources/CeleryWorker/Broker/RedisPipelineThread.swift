@@ -27,6 +27,8 @@ public final class RedisPipelineThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var stopping = false
+    private var finished = false
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var connection: RedisConnection?
     private var outage = false
     private var thread: Thread?
@@ -82,12 +84,21 @@ public final class RedisPipelineThread: @unchecked Sendable {
         return try result.get()
     }
 
-    /// Finishes the queued jobs, then ends the thread and closes the connection.
-    public func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
+    /// Finishes the queued jobs, then ends the thread and closes the connection; returns when
+    /// that is done (so nothing queued is lost when the process exits next).
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            stopping = true
+            if finished {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            stopWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
     }
 
     private func enqueue(_ job: Job) {
@@ -102,9 +113,13 @@ public final class RedisPipelineThread: @unchecked Sendable {
             condition.lock()
             while jobs.isEmpty && !stopping { condition.wait() }
             if jobs.isEmpty && stopping {
-                condition.unlock()
                 connection?.close()
                 connection = nil
+                finished = true
+                let waiters = stopWaiters
+                stopWaiters.removeAll()
+                condition.unlock()
+                for waiter in waiters { waiter.resume() }
                 return
             }
             let pending = jobs
@@ -188,7 +203,9 @@ public final class RedisPipelineThread: @unchecked Sendable {
                         "Redis connection lost, reconnecting with backoff",
                         metadata: ["redis.url": "\(url)", "error": "\(error.message)", "thread": "\(name)"])
                 }
-                if Date().timeIntervalSince(started) > retryBudget { return .failure(error) }
+                // While stopping, queued writes get a short budget so shutdown cannot hang on a dead Redis.
+                let budget = condition.withLock { stopping } ? min(retryBudget, 5) : retryBudget
+                if Date().timeIntervalSince(started) > budget { return .failure(error) }
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)
             }

@@ -41,18 +41,38 @@ public final class ResultBackend: Sendable {
         self.pipeline = RedisPipelineThread(name: "sigma-results", url: url, logger: logger)
     }
 
-    /// Stores a state unless a SUCCESS is already stored.
+    /// SHA-1 of `storeScript`: writes use EVALSHA and fall back to EVAL once after NOSCRIPT
+    /// (a restarted or flushed Redis), which also caches the script again.
+    static let storeScriptSHA1 = "b9064faa29bfc952f9fefa688d4f30e537e62dee"
+
+    /// Stores a state unless a SUCCESS is already stored, and waits for Redis to confirm.
     /// - Returns: false when the guard skipped the write.
     @discardableResult
     public func store(_ record: ResultRecord) async throws(RedisError) -> Bool {
-        let key = keys.task(record.taskID)
-        let replies = try await pipeline.send([
-            [
-                "EVAL".bytes, Self.storeScript.bytes, "1".bytes, key.bytes, record.encoded(dateStyle: dateStyle),
-                String(expires ?? 0).bytes,
-            ]
-        ])
-        return try replies[0].check().integer == 1
+        let result: Result<Bool, RedisError> = await withCheckedContinuation { continuation in
+            enqueue(record) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Queues the write of a state behind the writes already queued (in order, on one
+    /// connection) without waiting; the completion runs on the writer thread.
+    public func enqueue(_ record: ResultRecord, completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void) {
+        let arguments = ["1".bytes, keys.task(record.taskID).bytes, record.encoded(dateStyle: dateStyle), String(expires ?? 0).bytes]
+        let pipeline = self.pipeline
+        pipeline.send([["EVALSHA".bytes, Self.storeScriptSHA1.bytes] + arguments]) { result in
+            guard case .success(let replies) = result, case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT")
+            else {
+                completion(result.flatMap(Self.written))
+                return
+            }
+            pipeline.send([["EVAL".bytes, Self.storeScript.bytes] + arguments]) { completion($0.flatMap(Self.written)) }
+        }
+    }
+
+    /// Whether the script wrote (1) or the guard kept a stored SUCCESS (0).
+    private static func written(_ replies: [RedisReply]) -> Result<Bool, RedisError> {
+        Result { () throws(RedisError) -> Bool in try replies[0].check().integer == 1 }
     }
 
     /// Reads a stored state (nil when PENDING).
@@ -78,6 +98,6 @@ public final class ResultBackend: Sendable {
         return try replies[0].check().integer == 1
     }
 
-    /// Ends the writer thread after the queued writes.
-    public func stop() { pipeline.stop() }
+    /// Ends the writer thread after the queued writes, and waits until they are done.
+    public func stop() async { await pipeline.stop() }
 }
