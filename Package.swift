@@ -119,7 +119,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),
-        .testTarget(name: "SigmaMailTests", dependencies: ["SigmaMail"], swiftSettings: swiftSettings),
+        .testTarget(name: "SigmaMailTests", dependencies: ["SigmaMail", "SigmaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigmaDocumentsTests", dependencies: ["SigmaDocuments"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SigmaTasksTests",

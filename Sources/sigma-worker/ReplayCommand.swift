@@ -33,22 +33,10 @@ struct ReplayCommand: AsyncParsableCommand {
         let environment = EnvironmentLoader.load(envFile: envFile)
         let registry = TaskRegistry()
         let services = try SigmaTasks.register(into: registry, environment: environment, logger: logger)
-        var failures = 0
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                print("\(file): cannot read the file")
-                failures += 1
-                continue
-            }
-            do {
-                let request = try TaskRequest.decode(Array(data))
-                print("\(file): \(request.task)[\(request.id)] retries \(request.retries)")
-                let line = await Replayer(registry: registry, logger: logger).replay(request)
-                print("  \(line)")
-            } catch {
-                print("\(file): \(error)")
-                failures += 1
-            }
+        let replayer = Replayer(registry: registry, logger: logger)
+        let failures = await CapturedMessages.forEach(files) { file, request in
+            print("\(file): \(request.task)[\(request.id)] retries \(request.retries)")
+            print("  \(await replayer.replay(request))")
         }
         await services.shutdown()
         if failures > 0 { throw ExitCode(1) }

@@ -3,8 +3,7 @@ import CeleryWire
 import CeleryWorker
 import Foundation
 
-/// `sigma-worker`: a Celery-compatible worker for SIGMA, written in Swift.
-@main
+/// `sigma-worker`: a Celery-compatible worker for SIGMA, written in Swift (entry point: main.swift).
 struct SigmaWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigma-worker",

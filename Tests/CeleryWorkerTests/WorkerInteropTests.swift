@@ -170,17 +170,7 @@ struct WorkerInteropTests {
         #expect(try await WorkerHarness.redis(["HEXISTS", "unacked", tag]) == "1")
         // A Python worker with a short visibility timeout sweeps the abandoned reservation back
         // to the queue and runs it.
-        let python = try #require(TestEnvironment.python("celery-5.7"))
-        let celery = Process()
-        celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
-        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
-        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
-        celery.environment = [
-            "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
-            "SIGMA_VISIBILITY": "1", "PATH": "/usr/bin:/bin",
-        ]
-        celery.standardOutput = FileHandle.nullDevice
-        celery.standardError = FileHandle.nullDevice
+        let celery = try pythonWorker(queue: queue, visibilityTimeout: 1)
         try await Task.sleep(nanoseconds: 1_200_000_000)
         try celery.run()
         defer { if celery.isRunning { kill(celery.processIdentifier, SIGKILL) } }
@@ -192,17 +182,7 @@ struct WorkerInteropTests {
 
     @Test func sigmaWorkerRestoresWhatAPythonWorkerHeld() async throws {
         let queue = "mixed2-\(UUID().uuidString.prefix(8))"
-        let python = try #require(TestEnvironment.python("celery-5.7"))
-        let celery = Process()
-        celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
-        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
-        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
-        celery.environment = [
-            "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
-            "PATH": "/usr/bin:/bin",
-        ]
-        celery.standardOutput = FileHandle.nullDevice
-        celery.standardError = FileHandle.nullDevice
+        let celery = try pythonWorker(queue: queue)
         try celery.run()
         let sent = try await WorkerHarness.client(
             "send", ["task": "t.integration.tasks.add", "args": [5, 6], "options": ["countdown": 2]], queue: queue)
@@ -273,6 +253,23 @@ struct WorkerInteropTests {
         #expect(try await WorkerHarness.redis(["HLEN", "unacked"], url: broker) == "0")
         let log = (try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? ""
         #expect(log.contains("consuming again"))
+    }
+
+    /// A real `celery worker` (solo pool, Celery 5.7) on the test Redis, not yet started.
+    func pythonWorker(queue: String, visibilityTimeout: Int? = nil) throws -> Process {
+        let python = try #require(TestEnvironment.python("celery-5.7"))
+        let celery = Process()
+        celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
+        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
+        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
+        celery.environment = [
+            "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
+            "PATH": "/usr/bin:/bin",
+        ]
+        if let visibilityTimeout { celery.environment?["SIGMA_VISIBILITY"] = "\(visibilityTimeout)" }
+        celery.standardOutput = FileHandle.nullDevice
+        celery.standardError = FileHandle.nullDevice
+        return celery
     }
 
     /// The `unacked` tag of a task id, once some worker reserved it.

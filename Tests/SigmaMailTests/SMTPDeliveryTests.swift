@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SigmaTestSupport
 import Testing
 
 @testable import SigmaMail

@@ -1,4 +1,5 @@
 import Foundation
+import SigmaDatabase
 import Testing
 
 /// The end-to-end behaviours, written once and run on every database engine (EndToEndSuites.swift):
@@ -178,10 +179,48 @@ enum EndToEnd {
         }
     }
 
+    /// `db_alias="argentina"`: the Argentina database, media folder, company name and WhatsApp
+    /// prefix; the Mexico database is untouched.
+    static func argentina(_ backend: Backend) async throws {
+        try await Harness.with(backend) { h in
+            let id = try h.enqueue(
+                "imagenes",
+                #"{"orden_id": 1, "imagenes_ids": ["1"], "destinatarios_copia": [], "mensaje_personalizado": "Fotos", "usuario_id": 1, "db_alias": "argentina"}"#)
+            let outcome = try h.result(id)
+            #expect(outcome["status"] as? String == "SUCCESS")
+            let result = try #require(outcome["result"] as? [String: Any])
+            #expect(result["orden"] as? String == "ORD-2026-0101")
+            #expect(result["imagenes_enviadas"] as? Int == 1)
+
+            let messages = h.smtp.messages()
+            try #require(messages.count == 1)
+            let mail = try ParsedMail.parse(messages[0])
+            #expect(mail.subject == "📸 Fotografías de ingreso - Orden AR-OS-0001")
+            #expect(mail.to_addresses == ["cliente.ar1@example.com"])
+            #expect(mail.parts.compactMap { $0.disposition == "attachment" ? $0.filename : nil } == ["ingreso_1_ingreso_1.jpg"])
+            let html = String(decoding: mail.parts[0].data, as: UTF8.self)
+            #expect(html.contains("SIC Argentina") && html.contains("ThinkCentre M70a"))
+            // Employee 20 (user 1 in Argentina), with the country's calling code.
+            #expect(html.contains("wa.me/541155550000"))
+            #expect(!html.contains("5535458192"))
+
+            let rows = try h.query(
+                "SELECT comentario, usuario_id FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'",
+                in: .argentina)
+            #expect(rows.count == 1)
+            #expect(rows.first?.hasPrefix("📧 Imágenes de ingreso enviadas al cliente (background) (cliente.ar1@example.com)") == true)
+            #expect(rows.first?.hasSuffix("|20") == true)
+            #expect(try h.query(
+                "SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'") == ["0"])
+        }
+    }
+
     static func refusedMailRetriesThenFails(_ backend: Backend) async throws {
         try await Harness.with(backend, smtpOptions: ["--refuse-all", "451 4.3.0 try again later"], retryCountdown: 1) { h in
             let started = Date()
             let id = try h.enqueue("diagnostico", diagnosticoKwargs)
+            // RHITSO recompresses photo 1 into a temporary copy on every attempt.
+            let rhitso = try h.enqueue("rhitso", rhitsoKwargs)
             let seen = try await h.watch(id, seconds: 60)
             #expect(seen.first == "RETRY")
             #expect(seen.last == "FAILURE")
@@ -194,6 +233,12 @@ enum EndToEnd {
             #expect(try h.query("SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = 1") == ["diagnostico"])
             #expect(try h.query("SELECT COUNT(*) FROM servicio_tecnico_piezacotizada WHERE cotizacion_id = 1") == ["0"])
             #expect(try h.query("SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1") == ["1"])
+            // The RHITSO task failed the same way and left no temporary copy behind.
+            #expect(try await h.watch(rhitso, seconds: 60).last == "FAILURE")
+            let temporary = h.base + "/media/temp/compressed"
+            var isDirectory: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: temporary, isDirectory: &isDirectory) && isDirectory.boolValue)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
         }
     }
 

@@ -10,6 +10,7 @@ struct SQLiteEndToEndTests {
     @Test(.timeLimit(.minutes(3))) func diagnostico() async throws { try await EndToEnd.diagnostico(.sqlite) }
     @Test(.timeLimit(.minutes(3))) func imagenes() async throws { try await EndToEnd.imagenes(.sqlite) }
     @Test(.timeLimit(.minutes(3))) func notFoundAndBadAlias() async throws { try await EndToEnd.notFoundAndBadAlias(.sqlite) }
+    @Test(.timeLimit(.minutes(3))) func argentina() async throws { try await EndToEnd.argentina(.sqlite) }
     @Test(.timeLimit(.minutes(3))) func refusedMailRetriesThenFails() async throws {
         try await EndToEnd.refusedMailRetriesThenFails(.sqlite)
     }
@@ -32,6 +33,7 @@ struct PostgreSQLEndToEndTests {
     @Test(.timeLimit(.minutes(3))) func notFoundAndBadAlias() async throws {
         try await EndToEnd.notFoundAndBadAlias(.postgresql)
     }
+    @Test(.timeLimit(.minutes(3))) func argentina() async throws { try await EndToEnd.argentina(.postgresql) }
     @Test(.timeLimit(.minutes(3))) func refusedMailRetriesThenFails() async throws {
         try await EndToEnd.refusedMailRetriesThenFails(.postgresql)
     }

@@ -1,3 +1,4 @@
+import CeleryWire
 import Foundation
 import SigmaDatabase
 import SigmaDocuments
@@ -98,10 +99,26 @@ enum CustomerEmail {
         return result
     }
 
-    /// The "no one to e-mail" answer (DECISIONS #11), or nil when there is a recipient.
-    static func nobodyToEmail(_ run: TaskRun, order: OrdenConDetalle, cc: [String]) -> String? {
+    /// The order of a customer e-mail and the acting employee, or the `{"success": false, …}`
+    /// result that ends the task.
+    enum Start {
+        case ready(OrdenConDetalle, EmpleadoActor?)
+        case finished(JSONValue)
+    }
+
+    /// Reads the order and the acting employee; ends the task early when the order does not
+    /// exist or nobody can be e-mailed (DECISIONS #11).
+    static func start(_ run: TaskRun, ordenId: Int, usuarioId: Int?, cc: [String]) async throws -> Start {
+        guard let (order, employee) = try await run.orderWithActor(ordenId, usuarioId: usuarioId) else {
+            run.error("Orden ID \(ordenId) no encontrada.")
+            return .finished(["success": false, "mensaje": .string("Orden ID \(ordenId) no encontrada.")])
+        }
         let customer = order.detalle.emailCliente.trimmingCharacters(in: .whitespaces)
-        guard customer.isEmpty, cc.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
-        return "Orden \(order.numeroVisible) sin correo del cliente ni destinatarios en copia; no se envió ningún correo."
+        guard customer.isEmpty, cc.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            return .ready(order, employee)
+        }
+        let reason = "Orden \(order.numeroVisible) sin correo del cliente ni destinatarios en copia; no se envió ningún correo."
+        run.warning(reason)
+        return .finished(["success": false, "mensaje": .string(reason)])
     }
 }

@@ -28,15 +28,10 @@ enum ImagenesTask {
         let usuarioId = try args.optionalInt("usuario_id")
         return try await run.guarded(failureLine: { "Error para Orden ID \(ordenId): \($0)" }) {
             run.info("Iniciando tarea para Orden ID \(ordenId)")
-            let loaded = try await run.orderWithActor(ordenId, usuarioId: usuarioId)
-            guard let loaded else {
-                run.error("Orden ID \(ordenId) no encontrada.")
-                return ["success": false, "mensaje": .string("Orden ID \(ordenId) no encontrada.")]
-            }
-            let (order, employee) = loaded
-            if let reason = CustomerEmail.nobodyToEmail(run, order: order, cc: cc) {
-                run.warning(reason)
-                return ["success": false, "mensaje": .string(reason)]
+            let (order, employee): (OrdenConDetalle, EmpleadoActor?)
+            switch try await CustomerEmail.start(run, ordenId: ordenId, usuarioId: usuarioId, cc: cc) {
+            case .finished(let result): return result
+            case .ready(let loaded, let actor): (order, employee) = (loaded, actor)
             }
             run.info("Comprimiendo \(ids.count) imagen(es)...")
             let numericIds = try ids.map(parseImageID)

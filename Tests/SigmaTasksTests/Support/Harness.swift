@@ -26,6 +26,7 @@ final class Harness: @unchecked Sendable {
         let rows = [(1, "ingreso"), (2, "ingreso"), (3, "ingreso"), (4, "diagnostico"), (5, "diagnostico"),
                     (6, "autorizacion"), (7, "autorizacion")]
         return rows.map { "\($0.1):\($0.0):\(folder)/\($0.1)_\($0.0).jpg" }
+            + ["ingreso:1:argentina/servicio_tecnico/imagenes/AR-OS-0001/ingreso_1.jpg"]
     }()
 
     /// Static images and photos, generated once per test process (read-only afterwards).
@@ -42,13 +43,13 @@ final class Harness: @unchecked Sendable {
 
     let backend: Backend
     let queue: String
-    let smtp: SMTPServer
+    let smtp: SMTPTestServer
     let base: String
     let databaseConfiguration: DatabaseConfiguration
     let brokerURL: String
     let backendURL: String
 
-    private init(backend: Backend, smtp: SMTPServer, base: String, databaseConfiguration: DatabaseConfiguration, queue: String) {
+    private init(backend: Backend, smtp: SMTPTestServer, base: String, databaseConfiguration: DatabaseConfiguration, queue: String) {
         self.backend = backend
         self.smtp = smtp
         self.base = base
@@ -84,7 +85,7 @@ final class Harness: @unchecked Sendable {
         }
         var logger = Logger(label: "sigma-tasks-test")
         logger.logLevel = .warning
-        let smtp = try await SMTPServer(smtpOptions)
+        let smtp = try await SMTPTestServer(smtpOptions)
         let harness = Harness(
             backend: backend, smtp: smtp, base: base, databaseConfiguration: databaseConfiguration, queue: "sigma-test-\(token)")
         let router = DatabaseRouter(configuration: databaseConfiguration, logger: logger)
@@ -181,8 +182,9 @@ final class Harness: @unchecked Sendable {
         return seen
     }
 
-    /// Runs a query on the Mexico database; rows as `|`-joined text, multi-line values intact.
-    func query(_ sql: String) throws -> [String] {
+    /// Runs a query on a country database (Mexico unless told); rows as `|`-joined text,
+    /// multi-line values intact.
+    func query(_ sql: String, in alias: DatabaseAlias = .mexico) throws -> [String] {
         switch backend {
         case .sqlite:
             let program = """
@@ -193,11 +195,11 @@ final class Harness: @unchecked Sendable {
                 sys.stdout.write("\\x1e".join(rows))
                 """
             let result = try ProcessRunner.runBlocking(
-                Self.python.path, ["-c", program, databaseConfiguration.sqlitePath(for: .mexico), sql], timeout: 30)
+                Self.python.path, ["-c", program, databaseConfiguration.sqlitePath(for: alias), sql], timeout: 30)
             guard result.status == 0 else { throw HarnessError("sqlite: \(result.standardError)") }
             return result.standardOutput.split(separator: "\u{1E}", omittingEmptySubsequences: true).map(String.init)
         case .postgresql:
-            let result = try Backend.psql(databaseConfiguration.mexicoName, sql, recordSeparator: "\u{1E}")
+            let result = try Backend.psql(databaseConfiguration.databaseName(for: alias), sql, recordSeparator: "\u{1E}")
             guard result.status == 0 else { throw HarnessError("psql: \(result.standardError)") }
             var text = result.standardOutput
             if text.hasSuffix("\n") { text.removeLast() }
