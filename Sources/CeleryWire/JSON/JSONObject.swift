@@ -25,11 +25,13 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The value for a key, or nil when absent; assigning nil removes the key.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            let length = key.utf8.count
+            for member in members where member.key.utf8.count == length && member.key == key { return member.value }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            let length = key.utf8.count
+            if let index = members.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key, newValue))
@@ -40,6 +42,18 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// Appends a member without looking for an existing key (the caller knows it is new).
     mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
         members.append((key, value))
+    }
+
+    /// Adds a parsed member: appended when the key is new, else the value replaces the earlier
+    /// one in place (Python's `json.loads`). Compares keys only, without copying values.
+    mutating func appendParsed(_ key: String, _ value: JSONValue) {
+        // Comparing lengths first (O(1) for Swift strings) skips most full comparisons.
+        let length = key.utf8.count
+        if let index = members.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
+            members[index].value = value
+        } else {
+            members.append((key, value))
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {

@@ -126,7 +126,7 @@ extension JSONParser {
                 index += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth + 1)
-                if object[key] == nil { object.appendUnchecked(key, value) } else { object[key] = value }
+                object.appendParsed(key, value)
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unterminated object") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -206,17 +206,21 @@ extension JSONParser {
         mutating func parseString() throws(CeleryWireError) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes.
+            var ascii = true
+            // Fast path: no escapes. ASCII needs no validation (the common case: Python writes
+            // JSON with ensure_ascii); other bytes must be valid UTF-8.
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    if ascii { return String(decoding: slice, as: UTF8.self) }
                     guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8") }
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw error("control character in a string") }
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -69,12 +69,16 @@ public struct BrokerKeys: Sendable, Hashable {
 
     /// The queue name behind a key BRPOP returned: prefix removed, trailing `<sep><digits>` removed.
     public func queueName(fromKey key: String) -> String {
-        var name = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
-        if let range = name.range(of: separator, options: .backwards) {
-            let suffix = name[range.upperBound...]
-            if !suffix.isEmpty, suffix.allSatisfy(\.isNumber) { name = String(name[..<range.lowerBound]) }
-        }
-        return name
+        let name = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
+        // `<queue><sep><digits>` → `<queue>`; a plain queue name (no digits after a separator) stays.
+        let bytes = Array(name.utf8)
+        let digits = bytes.reversed().prefix { (0x30...0x39).contains($0) }.count
+        let separatorBytes = Array(separator.utf8)
+        let head = bytes.count - digits
+        guard digits > 0, head >= separatorBytes.count,
+            bytes[(head - separatorBytes.count)..<head].elementsEqual(separatorBytes)
+        else { return name }
+        return String(decoding: bytes[..<(head - separatorBytes.count)], as: UTF8.self)
     }
 
     /// `_kombu.binding.<exchange>`: the routing table set of an exchange.
