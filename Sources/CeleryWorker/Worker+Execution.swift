@@ -56,14 +56,27 @@ extension Worker {
                 await fail(
                     message, exception: ExceptionInfo(error: error), traceback: failure?.traceback, started: started)
             }
-        case .hardLimit(let limit):
+        case .hardLimit(let limit, let runaway):
             logger.error(
                 "Hard time limit (\(Self.seconds(limit))s) exceeded for \(request.displayName)[\(request.id)]",
                 metadata: metadata(request))
             await fail(message, exception: .timeLimitExceeded(limit), traceback: nil, started: started, withTraceback: false)
+            watch(runaway, of: request)
         }
         if acksLate { finish(message) }
         state.withLock { $0.processed += 1 }
+    }
+
+    /// A body abandoned at its hard limit that still runs after `runawayGrace` cannot be
+    /// stopped in-process: the worker finishes its other work and its process is replaced.
+    func watch(_ runaway: TimeLimitRace.Runaway, of request: TaskRequest) {
+        let grace = configuration.runawayGrace
+        Task {
+            try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+            guard !runaway.stopped else { return }
+            requestReplacement(
+                "\(request.displayName)[\(request.id)] still runs \(Self.seconds(grace))s after its hard time limit")
+        }
     }
 
     /// SUCCESS: publish callbacks and the next chain step first, then store the result.

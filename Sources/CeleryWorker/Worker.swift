@@ -25,6 +25,10 @@ public final class Worker: Service, Sendable {
         var shuttingDown = false
         var processed = 0
         var running = 0
+        /// Starts a warm shutdown from inside (set while `run()` consumes).
+        var stopFromInside: (@Sendable () -> Void)?
+        /// Why the process must be replaced after this run, if it must.
+        var replacementReason: String?
     }
 
     public let configuration: WorkerConfiguration
@@ -54,6 +58,10 @@ public final class Worker: Service, Sendable {
     /// Tasks completed since start.
     public var processed: Int { state.withLock { $0.processed } }
 
+    /// Set when the worker stopped itself because its process must be replaced (a task still
+    /// running after its hard time limit): the caller should exec a fresh process.
+    public var replacementReason: String? { state.withLock { $0.replacementReason } }
+
     /// Runs until shut down.
     public func run() async throws {
         try await broker.declare(queues: configuration.queues)
@@ -68,6 +76,9 @@ public final class Worker: Service, Sendable {
             pollInterval: configuration.pollingInterval, gate: gate, logger: logger
         ) { deliveries in continuation.yield(deliveries) }
         consumer.start()
+        state.withLock { state in
+            state.stopFromInside = { self.beginShutdown(consumer: consumer, continuation: continuation, cold: false) }
+        }
         logger.info(
             "\(configuration.hostname) ready.",
             metadata: [
@@ -170,6 +181,18 @@ public final class Worker: Service, Sendable {
                 }
             }
         }
+    }
+
+    /// Stops the worker warmly so that its process can be replaced; ``replacementReason`` says why.
+    func requestReplacement(_ reason: String) {
+        let stop = state.withLock { state -> (@Sendable () -> Void)? in
+            guard state.replacementReason == nil else { return nil }
+            state.replacementReason = reason
+            return state.stopFromInside
+        }
+        guard let stop else { return }
+        logger.critical("Replacing the worker process: \(reason)")
+        stop()
     }
 
     /// Marks task ids revoked: their messages are discarded with a REVOKED result.

@@ -87,7 +87,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if includeTestTasks { IntegrationTasks.register(into: registry) }
         let services = withoutSigmaTasks
             ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
-        let (group, _) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
+        let (group, worker) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
         do {
             try await group.run()
         } catch {
@@ -95,5 +95,9 @@ struct WorkerCommand: AsyncParsableCommand {
             throw error
         }
         await services?.shutdown()
+        if worker.replacementReason != nil {
+            ProcessReplacement.execute(logger: logger)
+            throw ExitCode(1)  // exec failed: exit non-zero so a supervisor restarts the worker
+        }
     }
 }

@@ -196,6 +196,43 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    /// DECISIONS.md: a task still running after its hard time limit (here one that ignores
+    /// cancellation) is abandoned with FAILURE `TimeLimitExceeded`; when it has not stopped after
+    /// the grace period, the worker process replaces itself (same pid) and goes on consuming.
+    @Test func aTaskThatIgnoresItsHardLimitGetsTheProcessReplaced() async throws {
+        let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sigma-worker product first")
+        let queue = "runaway-\(UUID().uuidString.prefix(8))"
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("runaway-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["worker", "--include-test-tasks", "-Q", queue, "-c", "2", "--loglevel", "INFO", "--logfile", log.path]
+        process.environment = [
+            "CELERY_BROKER_URL": WorkerHarness.brokerURL, "CELERY_RESULT_BACKEND": WorkerHarness.backendURL,
+            "PATH": "/usr/bin:/bin",
+        ]
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let busy = try await WorkerHarness.client(
+            "call", ["task": "t.integration.tasks.busy", "args": [20], "options": ["time_limit": 1]], queue: queue)
+        #expect(busy["exc_class"] as? String == "TimeLimitExceeded")
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        let replaced = try await WorkerHarness.wait(timeout: 30) {
+            logText().components(separatedBy: " ready.").count == 3
+        }
+        #expect(replaced, "log: \(logText())")
+        #expect(logText().contains("Replacing the worker process: t.integration.tasks.busy["))
+        #expect(process.isRunning)
+        let after = try await WorkerHarness.client("call", ["task": "t.integration.tasks.add", "args": [2, 3]], queue: queue)
+        #expect(after["value"] as? Int == 5)
+        // The replacement still answers signals: SIGTERM is a warm shutdown.
+        kill(process.processIdentifier, SIGTERM)
+        let stopped = try await WorkerHarness.wait(timeout: 30) { !process.isRunning }
+        #expect(stopped)
+        if stopped { #expect(process.terminationStatus == 0) }
+    }
+
     @Test func redisRestartMidDrainLosesNothing() async throws {
         let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sigma-worker product first")

@@ -49,6 +49,9 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownTimeout: Double
     /// `--max-tasks-per-child` (accepted; tasks run in-process, so it has no effect).
     public var maxTasksPerChild: Int?
+    /// How long a task abandoned at its hard time limit may take to stop before the worker
+    /// replaces its process (DECISIONS.md, time limits).
+    public var runawayGrace: Double
 
     /// Creates a configuration with Celery's defaults.
     public init(
@@ -80,6 +83,7 @@ public struct WorkerConfiguration: Sendable {
         self.forwardUnknownQueue = nil
         self.shutdownTimeout = 60
         self.maxTasksPerChild = nil
+        self.runawayGrace = 2
     }
 
     /// `prefetch_count`: the most messages held unacknowledged at once.

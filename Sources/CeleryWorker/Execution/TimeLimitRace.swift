@@ -6,11 +6,22 @@ import Synchronization
 ///
 /// Soft: the body's Swift task is cancelled (cooperative) and whatever it throws afterwards is
 /// reported as `SoftTimeLimitExceeded`. Hard: the worker stops waiting, the body is abandoned
-/// (it stays cancelled) and the outcome is `TimeLimitExceeded`.
+/// (it stays cancelled) and the outcome is `TimeLimitExceeded`, with a ``Runaway`` that tells
+/// whether the abandoned body has stopped since.
 enum TimeLimitRace {
     enum Outcome: Sendable {
         case finished(Result<JSONValue, any Error>, softLimitHit: Bool)
-        case hardLimit(Double)
+        case hardLimit(Double, Runaway)
+    }
+
+    /// A body abandoned at its hard limit.
+    final class Runaway: Sendable {
+        private let stoppedFlag = Atomic<Bool>(false)
+
+        /// True once the body has returned or thrown.
+        var stopped: Bool { stoppedFlag.load(ordering: .sequentiallyConsistent) }
+
+        fileprivate func markStopped() { stoppedFlag.store(true, ordering: .sequentiallyConsistent) }
     }
 
     /// Abandoned bodies still running after their hard limit.
@@ -35,10 +46,12 @@ enum TimeLimitRace {
                 if let hard {
                     try await Task.sleep(nanoseconds: UInt64(max(0, hard - elapsed) * 1e9))
                     work.cancel()
-                    if once.resume(.hardLimit(hard)) {
+                    let runaway = Runaway()
+                    if once.resume(.hardLimit(hard, runaway)) {
                         abandoned.add(1, ordering: .relaxed)
                         Task {
                             _ = await work.result
+                            runaway.markStopped()
                             abandoned.subtract(1, ordering: .relaxed)
                         }
                     }

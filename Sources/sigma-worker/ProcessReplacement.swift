@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Replaces the running process with a fresh copy of itself (same pid, arguments and
+/// environment), as the worker does when a task cannot be stopped after its hard time limit.
+enum ProcessReplacement {
+    /// The descriptors open when the process started (inherited from whoever started it, e.g.
+    /// a supervisor's pipes): they stay open across the replacement, the rest are closed.
+    nonisolated(unsafe) private static var inherited: Set<Int32> = []
+
+    /// Records the inherited descriptors; call first thing at start-up.
+    static func noteInheritedDescriptors() {
+        inherited = openDescriptors()
+    }
+
+    private static func openDescriptors() -> Set<Int32> {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return Set(entries.compactMap { Int32($0) })
+    }
+
+    /// Marks every descriptor the process opened itself close-on-exec, then `execv`s
+    /// `/proc/self/exe`. Returns only if that fails (after logging why).
+    static func execute(logger: Logger) {
+        // The new image inherits this thread's signal mask and ignored signals: a pool thread
+        // blocks the signals the next worker waits for (SIGTERM, SIGINT, SIGQUIT), so reset them.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPIPE] { _ = Glibc.signal(signal, SIG_DFL) }
+        for descriptor in openDescriptors().subtracting(inherited) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+        var arguments: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
+        arguments.append(nil)
+        execv("/proc/self/exe", &arguments)
+        logger.critical("Could not replace the process", metadata: ["error": "\(String(cString: strerror(errno)))"])
+    }
+}
