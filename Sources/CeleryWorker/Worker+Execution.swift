@@ -12,8 +12,15 @@ extension Worker {
         state.withLock { state in
             state.running += 1
             state.held[message.tag]?.started = true
+            state.active[message.tag] = Active(message: message, startedAt: Date().timeIntervalSince1970)
         }
-        defer { state.withLock { $0.running -= 1 } }
+        defer {
+            state.withLock { state in
+                state.running -= 1
+                state.active[message.tag] = nil
+                state.totals[request.task, default: 0] += 1
+            }
+        }
         if !acksLate { finish(message) }
         let started = Date()
         if (options.trackStarted || configuration.trackStarted) && !ignoresResult(message) {

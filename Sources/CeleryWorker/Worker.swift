@@ -29,6 +29,18 @@ public final class Worker: Service, Sendable {
         var stopFromInside: (@Sendable () -> Void)?
         /// Why the process must be replaced after this run, if it must.
         var replacementReason: String?
+        /// Messages whose task body is running (by delivery tag), for `inspect active`.
+        var active: [String: Active] = [:]
+        /// Completed tasks by name, for `inspect stats`.
+        var totals: [String: Int] = [:]
+        /// The Lamport clock of remote control.
+        var clock = 0
+    }
+
+    /// A running task, for `inspect active`.
+    struct Active: Sendable {
+        var message: ReservedMessage
+        var startedAt: Double
     }
 
     public let configuration: WorkerConfiguration
@@ -40,6 +52,7 @@ public final class Worker: Service, Sendable {
     let ready = ReadyQueue<ReservedMessage>()
     let state = Mutex(State())
     let shutdownStarted = Atomic<Bool>(false)
+    let startedAt = Date()
 
     /// Creates a worker; nothing connects until `run()`.
     public init(configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger) {
@@ -65,6 +78,7 @@ public final class Worker: Service, Sendable {
     /// Runs until shut down.
     public func run() async throws {
         try await broker.declare(queues: configuration.queues)
+        try await broker.declareMailbox(node: configuration.hostname)
         do {
             try await broker.restoreVisible(visibilityTimeout: configuration.visibilityTimeout)
         } catch {
@@ -79,6 +93,10 @@ public final class Worker: Service, Sendable {
         state.withLock { state in
             state.stopFromInside = { self.beginShutdown(consumer: consumer, continuation: continuation, cold: false) }
         }
+        let mailbox = ControlMailbox(url: configuration.brokerURL, logger: logger) { request in
+            Task { await self.control(request) }
+        }
+        mailbox.start()
         logger.info(
             "\(configuration.hostname) ready.",
             metadata: [
@@ -108,6 +126,7 @@ public final class Worker: Service, Sendable {
         } onGracefulShutdown: {
             self.beginShutdown(consumer: consumer, continuation: continuation, cold: false)
         }
+        mailbox.stop()
         await restoreRemaining()
         await broker.stop()
         await backend?.stop()

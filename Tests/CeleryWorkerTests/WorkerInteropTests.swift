@@ -91,6 +91,43 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    /// `celery inspect` / `celery control` / `app.control`: the real client's broadcasts reach the
+    /// worker through the pidbox channel and the replies come back on the client's reply queue.
+    @Test func remoteControlAnswersTheCeleryClient() async throws {
+        let node = "sigma-\(UUID().uuidString.prefix(8).lowercased())@test"
+        let harness = try WorkerHarness { $0.hostname = node }
+        let sent = try await harness.client(
+            "send", ["task": "t.integration.tasks.add", "args": [1, 2], "options": ["countdown": 60]])
+        let scheduledID = try #require(sent["id"] as? String)
+        #expect(try await waitForReservation(ofTaskID: scheduledID) != nil)
+        let out = try await harness.client("control", ["node": node, "ids": [scheduledID], "timeout": 3])
+        #expect((out["ping"] as? [[String: [String: String]]]) == [[node: ["ok": "pong"]]])
+        #expect((out["ping_elsewhere"] as? [Any])?.isEmpty == true)
+        #expect((out["ping_glob"] as? [[String: Any]])?.contains { $0[node] != nil } == true)
+        let stats = (out["stats"] as? [String: Any])?[node] as? [String: Any]
+        #expect(stats?["pid"] as? Int == Int(getpid()))
+        #expect((stats?["pool"] as? [String: Any])?["max-concurrency"] as? Int == 4)
+        #expect(((out["registered"] as? [String: Any])?[node] as? [String])?.contains("t.integration.tasks.add") == true)
+        let queues = (out["active_queues"] as? [String: Any])?[node] as? [[String: Any]]
+        #expect(queues?.first?["name"] as? String == harness.queue)
+        #expect(((out["reserved"] as? [String: Any])?[node] as? [Any])?.isEmpty == true)
+        let scheduled = (out["scheduled"] as? [String: Any])?[node] as? [[String: Any]]
+        #expect((scheduled?.first?["request"] as? [String: Any])?["id"] as? String == scheduledID)
+        #expect((scheduled?.first?["request"] as? [String: Any])?["args"] as? [Int] == [1, 2])
+        let query = (out["query_task"] as? [String: Any])?[node] as? [String: [Any]]
+        #expect(query?[scheduledID]?.first as? String == "scheduled")
+        #expect((out["unknown"] as? [[String: [String: String]]]) == [[node: ["error": "KeyError('no_such_method')"]]])
+
+        // app.control.revoke(id) before the message arrives: the task ends REVOKED.
+        let revokedID = UUID().uuidString.lowercased()
+        _ = try await harness.client("revoke", ["id": revokedID])
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let revoked = try await harness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [1, 1], "options": ["task_id": revokedID]])
+        #expect(revoked["exc_class"] as? String == "TaskRevokedError")
+        try await harness.stop()
+    }
+
     @Test func forwardUnknownPushesTheEnvelopeUnchanged() async throws {
         let target = "forward-\(UUID().uuidString.prefix(8))"
         let harness = try WorkerHarness { $0.forwardUnknownQueue = target }

@@ -34,6 +34,13 @@ public final class Broker: Sendable {
         for reply in try await writer.send(commands) { try reply.check() }
     }
 
+    /// Binds this node's remote-control mailbox, as the Python worker does:
+    /// `_kombu.binding.celery.pidbox` gets `<sep><sep><node>.celery.pidbox`.
+    public func declareMailbox(node: String) async throws(RedisError) {
+        let member = keys.bindingMember(routingKey: "", queue: "\(node).celery.pidbox")
+        try await writer.send([redisCommand("SADD", keys.bindingKey(exchange: "celery.pidbox"), member)])[0].check()
+    }
+
     /// Acknowledges messages: `MULTI; ZREM unacked_index …; HDEL unacked …; EXEC`. Fire and forget.
     /// Acks queued back to back while the writer is busy share one transaction.
     public func ack(_ tags: [String]) {

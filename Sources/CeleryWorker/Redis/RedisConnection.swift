@@ -77,6 +77,23 @@ public final class RedisConnection: @unchecked Sendable {
         return replies
     }
 
+    /// Waits for the next reply without sending anything (pub/sub messages after a
+    /// (P)SUBSCRIBE).
+    public func readReply() throws(RedisError) -> RedisReply {
+        guard let context else { throw RedisError(.connection, "the connection is closed") }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure(context) }
+        defer { freeReplyObject(raw) }
+        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// Shuts the socket down from another thread, so that a blocked ``readReply()`` returns
+    /// with a connection error. The descriptor is read once; call it while the connection lives.
+    public func interrupt() {
+        guard let descriptor = context?.pointee.fd, descriptor >= 0 else { return }
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
     /// Closes the connection; later calls fail with a connection error.
     public func close() {
         if let context { redisFree(context) }

@@ -8,6 +8,11 @@ Prints one JSON object. Scenarios:
   get         {"id", "timeout"}                       get() an id sent earlier
   raw         {"payload": str}                        LPUSH raw bytes onto the queue (malformed input)
   pickle      {"task", "args"}                        publish with the pickle serializer, prints the id
+  control     {"node", "ids"}                          remote control as `celery inspect`/`control` do it:
+                                                      ping, stats, registered, active_queues, reserved,
+                                                      scheduled, query_task, an unknown method, a
+                                                      destination elsewhere
+  revoke      {"id"}                                  app.control.revoke(id) (a broadcast, no reply)
 """
 import json
 import sys
@@ -61,6 +66,22 @@ def main():
     elif scenario == "pickle":
         result = app.send_task(spec["task"], args=spec.get("args", []), serializer="pickle")
         out["id"] = result.id
+    elif scenario == "control":
+        node = spec["node"]
+        inspect = app.control.inspect(destination=[node], timeout=timeout)
+        out["ping"] = app.control.ping(destination=[node], timeout=timeout)
+        out["ping_elsewhere"] = app.control.ping(destination=["nobody@nowhere"], timeout=0.5)
+        out["ping_glob"] = app.control.ping(pattern=node.split("@")[0] + "@*", matcher="glob", timeout=timeout)
+        out["stats"] = inspect.stats()
+        out["registered"] = inspect.registered()
+        out["active_queues"] = inspect.active_queues()
+        out["reserved"] = inspect.reserved()
+        out["scheduled"] = inspect.scheduled()
+        out["active"] = inspect.active()
+        out["query_task"] = inspect.query_task(*spec.get("ids", []))
+        out["unknown"] = app.control.broadcast("no_such_method", destination=[node], reply=True, timeout=timeout)
+    elif scenario == "revoke":
+        app.control.revoke(spec["id"])
     print(json.dumps(out))
 
 

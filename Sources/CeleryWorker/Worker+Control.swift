@@ -1,0 +1,180 @@
+import CeleryWire
+import Foundation
+import Logging
+
+/// Remote control (celery-wire.md §8): what `celery inspect`, `celery control`, `celery status`
+/// and `app.control.*` ask a worker, answered as the Python worker answers.
+extension Worker {
+    /// Handles one request addressed to this node and publishes the reply, if one is expected.
+    func control(_ request: ControlRequest) async {
+        let node = configuration.hostname
+        guard request.isAddressed(to: node) else { return }
+        let clock = state.withLock { state -> Int in
+            state.clock = max(state.clock, request.clock ?? 0) + 1
+            return state.clock
+        }
+        guard let value = answer(request, clock: clock) else { return }
+        guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased()) else {
+            return
+        }
+        do {
+            try await broker.publish(envelope)
+        } catch {
+            logger.error("Could not send the remote-control reply", metadata: ["method": "\(request.method)", "error": "\(error)"])
+        }
+    }
+
+    /// The handler's result, or nil for commands that never reply.
+    func answer(_ request: ControlRequest, clock: Int) -> JSONValue? {
+        let arguments = request.arguments
+        switch request.method {
+        case "ping":
+            return ["ok": "pong"]
+        case "clock":
+            return ["clock": .int(Int64(clock))]
+        case "hello":
+            guard arguments["from_node"]?.stringValue != configuration.hostname else { return nil }
+            let theirs = arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let revoked = state.withLock { state -> [String] in
+                state.revoked.formUnion(theirs)
+                return state.revoked.sorted()
+            }
+            return ["revoked": .array(revoked.map(JSONValue.string)), "clock": .int(Int64(clock))]
+        case "revoked":
+            return .array(state.withLock { $0.revoked.sorted() }.map(JSONValue.string))
+        case "registered":
+            return .array(registry.names.sorted().map(JSONValue.string))
+        case "active":
+            return .array(state.withLock { Array($0.active.values) }.sorted { $0.startedAt < $1.startedAt }.map {
+                requestInfo($0.message, startedAt: $0.startedAt, acknowledged: !acksLate($0.message))
+            })
+        case "reserved":
+            return .array(held(scheduled: false).map { requestInfo($0, startedAt: nil, acknowledged: false) })
+        case "scheduled":
+            return .array(held(scheduled: true).map { message in
+                ["eta": .string(message.request.etaText ?? ""), "priority": 6,
+                 "request": requestInfo(message, startedAt: nil, acknowledged: false)]
+            })
+        case "query_task":
+            return .object(queryTasks(ids: Self.ids(arguments["ids"])))
+        case "revoke":
+            let ids = Self.ids(arguments["task_id"])
+            revoke(ids)
+            logger.info("Tasks flagged as revoked: \(ids.joined(separator: ", "))")
+            if arguments["terminate"]?.boolValue == true {
+                logger.warning("Revoke with terminate: running tasks are not interrupted (tasks run in-process)")
+            }
+            return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
+        case "stats":
+            return stats(clock: clock)
+        case "active_queues":
+            return .array(configuration.queues.map(Self.queueInfo))
+        case "shutdown":
+            logger.warning("Got shutdown from remote")
+            state.withLock { $0.stopFromInside }?()
+            return nil
+        default:
+            return ["error": .string("KeyError(\(PythonRepr.repr(.string(request.method))))")]
+        }
+    }
+
+    /// Held messages not yet started: waiting to run (`reserved`) or for their ETA (`scheduled`).
+    private func held(scheduled: Bool) -> [ReservedMessage] {
+        state.withLock { state in
+            state.held.values.filter { !$0.started && (state.etaTimers[$0.message.tag] != nil) == scheduled }.map(\.message)
+        }
+        .sorted { $0.delivery.receivedAt < $1.delivery.receivedAt }
+    }
+
+    /// `query_task`: the state (`active`, `reserved`, `scheduled`) and info of known ids.
+    private func queryTasks(ids: [String]) -> JSONObject {
+        let wanted = Set(ids)
+        var found = JSONObject()
+        let (active, waiting, timers) = state.withLock { state in
+            (Array(state.active.values), Array(state.held.values), Set(state.etaTimers.keys))
+        }
+        for entry in active where wanted.contains(entry.message.request.id) {
+            found[entry.message.request.id] = [
+                "active", requestInfo(entry.message, startedAt: entry.startedAt, acknowledged: !acksLate(entry.message)),
+            ]
+        }
+        for held in waiting where !held.started && wanted.contains(held.message.request.id) {
+            let kind = timers.contains(held.message.tag) ? "scheduled" : "reserved"
+            found[held.message.request.id] = [.string(kind), requestInfo(held.message, startedAt: nil, acknowledged: false)]
+        }
+        return found
+    }
+
+    /// The request info Celery shows for a task (captured shape, celery-wire.md §8.4).
+    private func requestInfo(_ message: ReservedMessage, startedAt: Double?, acknowledged: Bool) -> JSONValue {
+        let request = message.request
+        let info = request.deliveryInfo
+        return [
+            "id": .string(request.id), "name": .string(request.displayName), "args": .array(request.args),
+            "kwargs": .object(request.kwargs), "type": .string(request.task), "hostname": .string(configuration.hostname),
+            "time_start": startedAt.map(JSONValue.double) ?? .null, "acknowledged": .bool(acknowledged),
+            "delivery_info": [
+                "exchange": .string(info.exchange), "routing_key": .string(info.routingKey),
+                "priority": .int(Int64(request.priority)), "redelivered": .bool(info.redelivered),
+            ],
+            "worker_pid": .int(Int64(getpid())),
+        ]
+    }
+
+    /// `stats`: the parts a monitoring tool reads (totals, pid, clock, uptime, pool, broker, prefetch).
+    private func stats(clock: Int) -> JSONValue {
+        let totals = state.withLock { $0.totals }
+        var total = JSONObject()
+        for name in totals.keys.sorted() { total[name] = .int(Int64(totals[name] ?? 0)) }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let broker: JSONValue
+        switch configuration.brokerURL.endpoint {
+        case .tcp(let host, let port):
+            broker = ["hostname": .string(host), "port": .int(Int64(port)), "transport": "redis",
+                      "virtual_host": .string(String(configuration.brokerURL.database))]
+        case .unix(let path):
+            broker = ["hostname": .string(path), "transport": "redis+socket",
+                      "virtual_host": .string(String(configuration.brokerURL.database))]
+        }
+        return [
+            "total": .object(total), "pid": .int(Int64(getpid())), "clock": .string(String(clock)),
+            "uptime": .int(Int64(Date().timeIntervalSince(startedAt))),
+            "pool": [
+                "implementation": "sigma-worker (Swift concurrency, in-process)",
+                "max-concurrency": .int(Int64(configuration.concurrency)), "processes": [.int(Int64(getpid()))],
+                "max-tasks-per-child": configuration.maxTasksPerChild.map { .int(Int64($0)) } ?? "N/A",
+                "put-guarded-by-semaphore": false,
+                "timeouts": [configuration.softTimeLimit.map(JSONValue.double) ?? 0, configuration.timeLimit.map(JSONValue.double) ?? 0],
+                "writes": JSONValue.object(JSONObject()),
+            ],
+            "broker": broker, "prefetch_count": .int(Int64(configuration.prefetchLimit)),
+            "rusage": [
+                "utime": .double(Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6),
+                "stime": .double(Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6),
+                "maxrss": .int(Int64(usage.ru_maxrss)),
+            ],
+        ]
+    }
+
+    /// An `active_queues` entry for a direct queue named like its exchange and routing key.
+    private static func queueInfo(_ name: String) -> JSONValue {
+        [
+            "name": .string(name),
+            "exchange": [
+                "name": .string(name), "type": "direct", "arguments": .null, "durable": true, "passive": false,
+                "auto_delete": false, "delivery_mode": .null, "no_declare": false,
+            ],
+            "routing_key": .string(name), "queue_arguments": .null, "binding_arguments": .null, "consumer_arguments": .null,
+            "durable": true, "exclusive": false, "auto_delete": false, "no_ack": false, "alias": .null, "bindings": [],
+            "no_declare": .null, "expires": .null, "message_ttl": .null, "max_length": .null, "max_length_bytes": .null,
+            "max_priority": .null,
+        ]
+    }
+
+    /// A task id or a list of them.
+    private static func ids(_ value: JSONValue?) -> [String] {
+        if let id = value?.stringValue { return [id] }
+        return value?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+}
