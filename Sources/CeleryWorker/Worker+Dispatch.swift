@@ -71,6 +71,7 @@ extension Worker {
         logger.info("Discarding revoked task: \(request.displayName)[\(request.id)]", metadata: metadata(request))
         _ = state.withLock { $0.revoked.insert(request.id) }
         await store(.revoked(request, reason: reason, at: now), for: message)
+        await chordPartReturn(request, state: .revoked, value: ExceptionInfo.revoked(reason).jsonValue)
         finish(message)
         return true
     }

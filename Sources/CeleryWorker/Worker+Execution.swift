@@ -102,14 +102,10 @@ extension Worker {
             step.options["chain"] = nil
             if let child = await apply(step, result: value, for: request, chain: rest) { children.append(child) }
         }
-        if request.chord != nil {
-            logger.warning(
-                "Chord header task finished, but chord joins are not implemented: the chord body will not run",
-                metadata: metadata(request))
-        }
         if !ignoresResult(message) {
             await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message)
         }
+        await chordPartReturn(request, state: .success, value: value)
         let runtime = Date().timeIntervalSince(started)
         logger.info(
             "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))",
@@ -127,6 +123,7 @@ extension Worker {
         if !ignoresResult(message) || options.storeErrorsEvenIfIgnored {
             await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
+        await chordPartReturn(request, state: .failure, value: exception.jsonValue)
         for step in request.chain {
             guard let id = step.presetTaskID else { continue }
             let record = ResultRecord(

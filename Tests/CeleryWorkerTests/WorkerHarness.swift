@@ -30,6 +30,8 @@ final class WorkerHarness: Sendable {
             brokerURL: try RedisURL(parsing: broker), backendURL: try RedisURL(parsing: Self.backendURL),
             queues: [queue], concurrency: 4, hostname: "sigma-test@localhost")
         configuration.shutdownTimeout = 10
+        // As the client's app (task_default_queue): callbacks and chord bodies go there.
+        configuration.defaultQueue = queue
         configure(&configuration)
         self.queue = queue
         self.configuration = configuration

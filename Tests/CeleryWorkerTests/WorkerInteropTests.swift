@@ -128,6 +128,23 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    /// Chords from both client versions: the header tasks join on the Redis backend and the body
+    /// runs with their results; a failing header task fails the body with `ChordError`.
+    @Test(arguments: ["celery-5.3", "celery-5.7"])
+    func chordsJoinAndRunTheirBody(_ python: String) async throws {
+        let harness = try WorkerHarness()
+        let joined = try await harness.client("chord", ["n": 4, "timeout": 20], python: python)
+        #expect(joined["value"] as? Int == 12)
+        #expect(joined["body_state"] as? String == "SUCCESS")
+        let failed = try await harness.client("chord", ["n": 2, "fail": true, "timeout": 20], python: python)
+        #expect(failed["outcome"] as? String == "raised")
+        #expect(failed["body_state"] as? String == "FAILURE")
+        #expect(failed["body_result"] as? String == "ChordError")
+        #expect((failed["body_message"] as? String)?.hasPrefix("Dependency ") == true)
+        #expect((failed["body_message"] as? String)?.contains("ExpectedException") == true)
+        try await harness.stop()
+    }
+
     @Test func forwardUnknownPushesTheEnvelopeUnchanged() async throws {
         let target = "forward-\(UUID().uuidString.prefix(8))"
         let harness = try WorkerHarness { $0.forwardUnknownQueue = target }

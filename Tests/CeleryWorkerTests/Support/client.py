@@ -13,6 +13,7 @@ Prints one JSON object. Scenarios:
                                                       scheduled, query_task, an unknown method, a
                                                       destination elsewhere
   revoke      {"id"}                                  app.control.revoke(id) (a broadcast, no reply)
+  chord       {"n", "fail"}                           chord(add(i, i) for i < n [+ fail()])(xsum()).get()
 """
 import json
 import sys
@@ -80,6 +81,27 @@ def main():
         out["active"] = inspect.active()
         out["query_task"] = inspect.query_task(*spec.get("ids", []))
         out["unknown"] = app.control.broadcast("no_such_method", destination=[node], reply=True, timeout=timeout)
+    elif scenario == "chord":
+        from celery import chord
+
+        header = [app.signature("t.integration.tasks.add", args=(i, i)) for i in range(spec.get("n", 3))]
+        if spec.get("fail"):
+            header.append(app.signature("t.integration.tasks.fail"))
+        result = chord(header)(app.signature("t.integration.tasks.xsum"))
+        out["id"] = result.id
+        try:
+            out["value"] = result.get(timeout=timeout)
+            out["outcome"] = "value"
+        except Exception as exc:
+            out["outcome"] = "raised"
+            out["exc_class"] = type(exc).__name__
+        body = app.AsyncResult(result.id)
+        deadline = time.time() + timeout
+        while body.state == "PENDING" and time.time() < deadline:
+            time.sleep(0.05)
+        out["body_state"] = body.state
+        out["body_result"] = body.result if body.state == "SUCCESS" else type(body.result).__name__
+        out["body_message"] = str(body.result) if body.state == "FAILURE" else None
     elif scenario == "revoke":
         app.control.revoke(spec["id"])
     print(json.dumps(out))

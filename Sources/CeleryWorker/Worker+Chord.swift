@@ -1,0 +1,73 @@
+import CeleryWire
+import Foundation
+import Logging
+
+/// Chords: Celery's `on_chord_part_return` for the Redis backend (5.7 protocol). After a header
+/// task's state is stored, its result joins the chord; the worker that completes the count
+/// publishes the body with the list of results, or fails it with `ChordError` when a header
+/// task failed.
+extension Worker {
+    /// Joins a header task's final state (SUCCESS, FAILURE or REVOKED) into its chord.
+    func chordPartReturn(_ request: TaskRequest, state: TaskState, value: JSONValue) async {
+        guard let body = request.chord, let groupID = request.groupID, let backend else { return }
+        let entry = JSONSerializer().serialize([1, .string(request.id), .string(state.rawValue), value])
+        let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        do {
+            guard
+                let part = try await backend.addChordPart(
+                    groupID: groupID, taskID: request.id, entry: entry, groupIndex: request.groupIndex, claimToken: token,
+                    claimExpires: 10),
+                part.claimed
+            else { return }
+            var results: [JSONValue] = []
+            for bytes in try await backend.chordEntries(groupID: groupID) {
+                guard let fields = try? JSONParser().parse(bytes).arrayValue, fields.count == 4 else { continue }
+                let stateName = fields[2].stringValue ?? ""
+                if stateName == TaskState.failure.rawValue || stateName == TaskState.revoked.rawValue {
+                    let cause = ExceptionInfo(fields[3]).map { "\($0)" } ?? PythonRepr.repr(fields[3])
+                    await failChord(
+                        body, groupID: groupID,
+                        error: "Dependency \(fields[1].stringValue ?? "?") raised \(cause)", after: request)
+                    return
+                }
+                results.append(fields[3])
+            }
+            guard try await backend.extendChordClaim(groupID: groupID, claimToken: token, seconds: 20) else {
+                logger.warning("Chord callback for '\(groupID)' not published: the claim is no longer this worker's")
+                return
+            }
+            _ = await apply(body, result: .array(results), for: request)
+            if !(try await backend.finishChord(groupID: groupID, claimToken: token, doneExpires: 300)) {
+                logger.warning("Chord callback claim for '\(groupID)' was lost before cleanup; chord data was left to expire")
+            }
+        } catch {
+            logger.error("Chord '\(groupID)' join failed", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// A header task failed: the body gets FAILURE `ChordError`, its errbacks run, its chain
+    /// fails, and the chord size is dropped.
+    private func failChord(_ body: Signature, groupID: String, error message: String, after request: TaskRequest) async {
+        logger.error("Chord '\(groupID)' raised: ChordError('\(message)')", metadata: metadata(request))
+        let exception = ExceptionInfo(type: "ChordError", module: "celery.exceptions", arguments: [.string(message)])
+        let now = Date().timeIntervalSince1970
+        guard let backend else { return }
+        let bodyID = body.presetTaskID ?? TaskMessage.newID()
+        do {
+            try await backend.store(ResultRecord(taskID: bodyID, status: .failure, result: exception.jsonValue, dateDone: now))
+            for step in (try? Signature.list(body.options["chain"], field: "chain")) ?? [] {
+                guard let id = step.presetTaskID else { continue }
+                try await backend.store(ResultRecord(taskID: id, status: .failure, result: exception.jsonValue, dateDone: now))
+            }
+            try await backend.dropChordSize(groupID: groupID)
+        } catch {
+            logResultFailure(error, request)
+        }
+        for errback in (try? Signature.list(body.options["link_error"], field: "link_error")) ?? [] {
+            var signature = errback
+            signature.args = [.string(bodyID)] + errback.args
+            signature.immutable = true
+            _ = await apply(signature, result: nil, for: request)
+        }
+    }
+}
