@@ -69,6 +69,13 @@ extension Worker {
             return stats(clock: clock)
         case "active_queues":
             return .array(configuration.queues.map(Self.queueInfo))
+        case "enable_events":
+            return ["ok": setTaskEvents(true) ? "task events already enabled" : "task events enabled"]
+        case "disable_events":
+            return ["ok": setTaskEvents(false) ? "task events disabled" : "task events already disabled"]
+        case "heartbeat":
+            sendWorkerEvent("worker-heartbeat", frequency: 5)
+            return nil
         case "shutdown":
             logger.warning("Got shutdown from remote")
             state.withLock { $0.stopFromInside }?()

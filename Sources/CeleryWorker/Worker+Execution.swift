@@ -22,6 +22,7 @@ extension Worker {
             }
         }
         if !acksLate { finish(message) }
+        sendEvent("task-started", ["uuid": .string(request.id)])
         let started = Date()
         if (options.trackStarted || configuration.trackStarted) && !ignoresResult(message) {
             await store(.started(request, pid: Int(getpid()), hostname: configuration.hostname), for: message)
@@ -107,6 +108,9 @@ extension Worker {
         }
         await chordPartReturn(request, state: .success, value: value)
         let runtime = Date().timeIntervalSince(started)
+        sendEvent("task-succeeded", [
+            "uuid": .string(request.id), "result": .string(PythonRepr.truncated(PythonRepr.repr(value))), "runtime": .double(runtime),
+        ])
         logger.info(
             "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))",
             metadata: metadata(request))
@@ -124,6 +128,9 @@ extension Worker {
             await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
         await chordPartReturn(request, state: .failure, value: exception.jsonValue)
+        sendEvent("task-failed", [
+            "uuid": .string(request.id), "exception": .string("\(exception)"), "traceback": text.map(JSONValue.string) ?? .null,
+        ])
         for step in request.chain {
             guard let id = step.presetTaskID else { continue }
             let record = ResultRecord(
@@ -177,6 +184,10 @@ extension Worker {
                 .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)), for: message)
         }
         logger.info("Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: metadata(request))
+        sendEvent("task-retried", [
+            "uuid": .string(request.id), "exception": .string("\(exception)"),
+            "traceback": .string(Self.traceback(.retry(reason), task: request.task)),
+        ])
     }
 
     /// `Reject` raised by a task: requeue (LPUSH, back of the queue) or drop.
@@ -184,6 +195,7 @@ extension Worker {
         let request = message.request
         logger.warning(
             "Task \(request.displayName)[\(request.id)] rejected: \(reject.reason)", metadata: metadata(request))
+        sendEvent("task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
         guard acksLate else { return }
         if reject.requeue {
             do {

@@ -53,6 +53,7 @@ public final class Worker: Service, Sendable {
     let state = Mutex(State())
     let shutdownStarted = Atomic<Bool>(false)
     let startedAt = Date()
+    let taskEvents: Atomic<Bool>
 
     /// Creates a worker; nothing connects until `run()`.
     public init(configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger) {
@@ -66,6 +67,7 @@ public final class Worker: Service, Sendable {
                 dateStyle: configuration.dateStyle, logger: logger)
         }
         self.gate = PrefetchGate(limit: configuration.prefetchLimit)
+        self.taskEvents = Atomic(configuration.sendTaskEvents)
     }
 
     /// Tasks completed since start.
@@ -97,6 +99,7 @@ public final class Worker: Service, Sendable {
             Task { await self.control(request) }
         }
         mailbox.start()
+        sendWorkerEvent("worker-online")
         logger.info(
             "\(configuration.hostname) ready.",
             metadata: [
@@ -128,6 +131,7 @@ public final class Worker: Service, Sendable {
         }
         mailbox.stop()
         await restoreRemaining()
+        sendWorkerEvent("worker-offline")
         await broker.stop()
         await backend?.stop()
         logger.info("Worker stopped", metadata: ["processed": "\(processed)"])
@@ -184,9 +188,14 @@ public final class Worker: Service, Sendable {
     func maintain() async {
         var lastSweep = Date()
         var lastRefresh = Date()
+        var lastHeartbeat = Date()
         while !shutdownStarted.load(ordering: .relaxed) {
             try? await Task.sleep(nanoseconds: 200_000_000)
             let now = Date()
+            if now.timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
+                lastHeartbeat = now
+                sendWorkerEvent("worker-heartbeat")
+            }
             if now.timeIntervalSince(lastRefresh) >= configuration.refreshInterval {
                 lastRefresh = now
                 broker.refresh(state.withLock { Array($0.held.keys) })

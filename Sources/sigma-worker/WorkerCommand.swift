@@ -52,7 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("without-sigma-tasks"), help: "Do not register SIGMA's tasks (servicio_tecnico.*).")
     var withoutSigmaTasks = false
 
-    @Flag(name: [.customShort("E"), .customLong("task-events")], help: "Accepted for compatibility; ignored.")
+    @Flag(name: [.customShort("E"), .customLong("task-events")], help: "Send task events (Flower, `celery events`).")
     var taskEvents = false
 
     @Flag(name: .customLong("without-mingle"), help: "Accepted for compatibility.")
@@ -83,6 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.maxTasksPerChild = maxTasksPerChild
         if let softTimeLimit { configuration.softTimeLimit = softTimeLimit }
         if let timeLimit { configuration.timeLimit = timeLimit }
+        if taskEvents { configuration.sendTaskEvents = true }
         let registry = TaskRegistry()
         if includeTestTasks { IntegrationTasks.register(into: registry) }
         let services = withoutSigmaTasks

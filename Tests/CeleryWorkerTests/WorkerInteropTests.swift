@@ -145,6 +145,26 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    /// Flower's view: `events.Receiver` sees the worker's heartbeats and, with task events on,
+    /// a task's received / started / succeeded events.
+    @Test func eventsReachCeleryEventReceivers() async throws {
+        let node = "events-\(UUID().uuidString.prefix(8).lowercased())@test"
+        let harness = try WorkerHarness {
+            $0.hostname = node
+            $0.sendTaskEvents = true
+        }
+        let out = try await harness.client("events", ["seconds": 3, "timeout": 10])
+        #expect(out["value"] as? Int == 5)
+        let types = out["types"] as? [String] ?? []
+        #expect(types.contains("worker-heartbeat"), "\(types)")
+        #expect(types.contains("task-received") && types.contains("task-started"), "\(types)")
+        let succeeded = out["succeeded"] as? [String: Any]
+        #expect(succeeded?["result"] as? String == "5")
+        #expect(succeeded?["hostname"] as? String == node)
+        #expect((out["hostnames"] as? [String])?.contains(node) == true)
+        try await harness.stop()
+    }
+
     @Test func forwardUnknownPushesTheEnvelopeUnchanged() async throws {
         let target = "forward-\(UUID().uuidString.prefix(8))"
         let harness = try WorkerHarness { $0.forwardUnknownQueue = target }

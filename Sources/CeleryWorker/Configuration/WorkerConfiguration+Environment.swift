@@ -21,6 +21,7 @@ extension WorkerConfiguration {
     /// | `CELERY_TASK_ACKS_LATE` | bool | false |
     /// | `CELERY_TASK_TRACK_STARTED` | bool | false |
     /// | `CELERY_WORKER_PREFETCH_MULTIPLIER` | int | 4 |
+    /// | `CELERY_WORKER_SEND_TASK_EVENTS` | bool | false (`-E`) |
     /// | `CELERY_TASK_DEFAULT_QUEUE` | str | `celery` |
     /// | `CELERY_VISIBILITY_TIMEOUT` | seconds | 3600 |
     /// | `CELERY_BROKER_KEYPREFIX` | str | none (`global_keyprefix`) |
@@ -66,6 +67,7 @@ extension WorkerConfiguration {
         timeLimit = try number("CELERY_TASK_TIME_LIMIT") ?? timeLimit
         acksLate = try flag("CELERY_TASK_ACKS_LATE") ?? acksLate
         trackStarted = try flag("CELERY_TASK_TRACK_STARTED") ?? trackStarted
+        sendTaskEvents = try flag("CELERY_WORKER_SEND_TASK_EVENTS") ?? sendTaskEvents
         if let multiplier = try number("CELERY_WORKER_PREFETCH_MULTIPLIER") { prefetchMultiplier = max(1, Int(multiplier)) }
         defaultQueue = value("CELERY_TASK_DEFAULT_QUEUE") ?? defaultQueue
         visibilityTimeout = try number("CELERY_VISIBILITY_TIMEOUT") ?? visibilityTimeout

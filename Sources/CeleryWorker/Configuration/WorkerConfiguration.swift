@@ -49,6 +49,8 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownTimeout: Double
     /// `--max-tasks-per-child` (accepted; tasks run in-process, so it has no effect).
     public var maxTasksPerChild: Int?
+    /// `-E` / `worker_send_task_events`: publish task events (worker events are always sent).
+    public var sendTaskEvents: Bool
     /// How long a task abandoned at its hard time limit may take to stop before the worker
     /// replaces its process (DECISIONS.md, time limits).
     public var runawayGrace: Double
@@ -84,6 +86,7 @@ public struct WorkerConfiguration: Sendable {
         self.shutdownTimeout = 60
         self.maxTasksPerChild = nil
         self.runawayGrace = 2
+        self.sendTaskEvents = false
     }
 
     /// `prefetch_count`: the most messages held unacknowledged at once.

@@ -14,6 +14,7 @@ Prints one JSON object. Scenarios:
                                                       destination elsewhere
   revoke      {"id"}                                  app.control.revoke(id) (a broadcast, no reply)
   chord       {"n", "fail"}                           chord(add(i, i) for i < n [+ fail()])(xsum()).get()
+  events      {"seconds"}                             events.Receiver on every event while add(2, 3) runs
 """
 import json
 import sys
@@ -102,6 +103,24 @@ def main():
         out["body_state"] = body.state
         out["body_result"] = body.result if body.state == "SUCCESS" else type(body.result).__name__
         out["body_message"] = str(body.result) if body.state == "FAILURE" else None
+    elif scenario == "events":
+        import threading
+
+        seen = []
+
+        def capture():
+            with app.connection() as connection:
+                receiver = app.events.Receiver(connection, handlers={"*": seen.append})
+                receiver.capture(limit=None, timeout=None, wakeup=False)
+
+        threading.Thread(target=capture, daemon=True).start()
+        time.sleep(1)
+        out["value"] = app.send_task("t.integration.tasks.add", args=(2, 3)).get(timeout=timeout)
+        time.sleep(spec.get("seconds", 3))
+        events = list(seen)
+        out["types"] = [event["type"] for event in events]
+        out["succeeded"] = next((event for event in events if event["type"] == "task-succeeded"), None)
+        out["hostnames"] = sorted({event["hostname"] for event in events})
     elif scenario == "revoke":
         app.control.revoke(spec["id"])
     print(json.dumps(out))

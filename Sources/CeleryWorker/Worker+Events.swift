@@ -1,0 +1,57 @@
+import CeleryWire
+import Foundation
+import Logging
+
+/// Monitoring events (celery-wire.md §7): worker-online, a heartbeat every 2 s and
+/// worker-offline always; task events with `-E`, `CELERY_WORKER_SEND_TASK_EVENTS` or the
+/// `enable_events` control command. Published fire-and-forget on the broker connection.
+extension Worker {
+    /// Seconds between heartbeats, as `freq` says.
+    static let heartbeatInterval = 2.0
+
+    /// Publishes an event (worker events always; task events only while enabled).
+    func sendEvent(_ type: String, _ fields: JSONObject = JSONObject()) {
+        if type.hasPrefix("task-") && !taskEvents.load(ordering: .relaxed) { return }
+        let event = CeleryEvent(type: type, fields: fields)
+        let clock = state.withLock { state -> Int in
+            state.clock += 1
+            return state.clock
+        }
+        let body = event.body(
+            hostname: configuration.hostname, pid: Int(getpid()), clock: clock, timestamp: Date().timeIntervalSince1970,
+            secondsFromGMT: TimeZone.current.secondsFromGMT())
+        let envelope = event.envelope(body: body, hostname: configuration.hostname, deliveryTag: UUID().uuidString.lowercased())
+        broker.writer.send([["PUBLISH".bytes, event.channel(database: configuration.brokerURL.database).bytes, envelope.encoded()]]) {
+            _ in
+        }
+    }
+
+    /// `worker-online`, `worker-heartbeat`, `worker-offline`.
+    func sendWorkerEvent(_ type: String, frequency: Double = Worker.heartbeatInterval) {
+        var load = [Double](repeating: 0, count: 3)
+        _ = getloadavg(&load, 3)
+        let (active, processed) = state.withLock { ($0.running, $0.processed) }
+        sendEvent(type, JSONObject([
+            ("freq", .double(frequency)), ("active", .int(Int64(active))), ("processed", .int(Int64(processed))),
+            ("loadavg", .array(load.map { .double(($0 * 100).rounded() / 100) })), ("sw_ident", "sigma-worker"),
+            ("sw_ver", "1.0"), ("sw_sys", "Linux"),
+        ]))
+    }
+
+    /// `task-received`.
+    func sendReceived(_ request: TaskRequest) {
+        sendEvent("task-received", JSONObject([
+            ("uuid", .string(request.id)), ("name", .string(request.task)),
+            ("args", .string(request.argsRepr ?? PythonRepr.tuple(request.args))),
+            ("kwargs", .string(request.kwargsRepr ?? PythonRepr.dict(request.kwargs))),
+            ("root_id", request.rootID.map(JSONValue.string) ?? .null),
+            ("parent_id", request.parentID.map(JSONValue.string) ?? .null), ("retries", .int(Int64(request.retries))),
+            ("eta", request.etaText.map(JSONValue.string) ?? .null), ("expires", request.expiresText.map(JSONValue.string) ?? .null),
+        ]))
+    }
+
+    /// Turns task events on or off (`enable_events` / `disable_events`); returns whether they were on.
+    func setTaskEvents(_ enabled: Bool) -> Bool {
+        taskEvents.exchange(enabled, ordering: .relaxed)
+    }
+}
