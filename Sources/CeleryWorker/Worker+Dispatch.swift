@@ -20,7 +20,8 @@ extension Worker {
         }
         let message = ReservedMessage(delivery: delivery, request: request, task: task)
         state.withLock { $0.held[tag] = Held(message: message, countsTowardPrefetch: true, started: false) }
-        logger.info("Task \(request.displayName)[\(request.id)] received", metadata: metadata(request))
+        // The message names the task and its id; no metadata dictionary on this per-task line.
+        logger.info("Task \(request.displayName)[\(request.id)] received")
         sendReceived(request)
         if await discardIfRevokedOrExpired(message) { return }
         if let eta = request.eta {
@@ -73,7 +74,7 @@ extension Worker {
         _ = state.withLock { $0.revoked.insert(request.id) }
         await store(.revoked(request, reason: reason, at: now), for: message)
         await chordPartReturn(request, state: .revoked, value: ExceptionInfo.revoked(reason).jsonValue)
-        sendEvent("task-revoked", [
+        sendTaskEvent("task-revoked", [
             "uuid": .string(request.id), "terminated": false, "signum": nil, "expired": .bool(reason == "expired"),
         ])
         finish(message)
@@ -100,7 +101,7 @@ extension Worker {
         logger.error(
             "Received unregistered task of type '\(request.task)'.\nThe message has been ignored and discarded.",
             metadata: metadata(request))
-        sendEvent("task-failed", ["uuid": .string(request.id), "exception": .string("\(ExceptionInfo.notRegistered(request.task))")])
+        sendTaskEvent("task-failed", ["uuid": .string(request.id), "exception": .string("\(ExceptionInfo.notRegistered(request.task))")])
         if let backend {
             let record = ResultRecord.failure(
                 request, exception: .notRegistered(request.task), traceback: nil, at: Date().timeIntervalSince1970)

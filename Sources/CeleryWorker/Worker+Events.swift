@@ -9,9 +9,14 @@ extension Worker {
     /// Seconds between heartbeats, as `freq` says.
     static let heartbeatInterval = 2.0
 
-    /// Publishes an event (worker events always; task events only while enabled).
+    /// Publishes a task event while task events are enabled (the fields are only built then).
+    func sendTaskEvent(_ type: String, _ fields: @autoclosure () -> JSONObject) {
+        guard taskEvents.load(ordering: .relaxed) else { return }
+        sendEvent(type, fields())
+    }
+
+    /// Publishes an event.
     func sendEvent(_ type: String, _ fields: JSONObject = JSONObject()) {
-        if type.hasPrefix("task-") && !taskEvents.load(ordering: .relaxed) { return }
         let event = CeleryEvent(type: type, fields: fields)
         let clock = state.withLock { state -> Int in
             state.clock += 1
@@ -40,7 +45,7 @@ extension Worker {
 
     /// `task-received`.
     func sendReceived(_ request: TaskRequest) {
-        sendEvent("task-received", JSONObject([
+        sendTaskEvent("task-received", JSONObject([
             ("uuid", .string(request.id)), ("name", .string(request.task)),
             ("args", .string(request.argsRepr ?? PythonRepr.tuple(request.args))),
             ("kwargs", .string(request.kwargsRepr ?? PythonRepr.dict(request.kwargs))),

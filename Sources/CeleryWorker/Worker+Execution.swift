@@ -22,7 +22,7 @@ extension Worker {
             }
         }
         if !acksLate { finish(message) }
-        sendEvent("task-started", ["uuid": .string(request.id)])
+        sendTaskEvent("task-started", ["uuid": .string(request.id)])
         let started = Date()
         if (options.trackStarted || configuration.trackStarted) && !ignoresResult(message) {
             await store(.started(request, pid: Int(getpid()), hostname: configuration.hostname), for: message)
@@ -108,12 +108,12 @@ extension Worker {
         }
         await chordPartReturn(request, state: .success, value: value)
         let runtime = Date().timeIntervalSince(started)
-        sendEvent("task-succeeded", [
+        sendTaskEvent("task-succeeded", [
             "uuid": .string(request.id), "result": .string(PythonRepr.truncated(PythonRepr.repr(value))), "runtime": .double(runtime),
         ])
         logger.info(
-            "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))",
-            metadata: metadata(request))
+            "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))"
+        )
     }
 
     /// FAILURE: store it, mark the rest of the chain failed, send errbacks (with the task id).
@@ -128,7 +128,7 @@ extension Worker {
             await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
         await chordPartReturn(request, state: .failure, value: exception.jsonValue)
-        sendEvent("task-failed", [
+        sendTaskEvent("task-failed", [
             "uuid": .string(request.id), "exception": .string("\(exception)"), "traceback": text.map(JSONValue.string) ?? .null,
         ])
         for step in request.chain {
@@ -184,7 +184,7 @@ extension Worker {
                 .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)), for: message)
         }
         logger.info("Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: metadata(request))
-        sendEvent("task-retried", [
+        sendTaskEvent("task-retried", [
             "uuid": .string(request.id), "exception": .string("\(exception)"),
             "traceback": .string(Self.traceback(.retry(reason), task: request.task)),
         ])
@@ -195,7 +195,7 @@ extension Worker {
         let request = message.request
         logger.warning(
             "Task \(request.displayName)[\(request.id)] rejected: \(reject.reason)", metadata: metadata(request))
-        sendEvent("task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
+        sendTaskEvent("task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
         guard acksLate else { return }
         if reject.requeue {
             do {

@@ -70,18 +70,27 @@ public struct CeleryLogHandler: LogHandler {
         }
     }
 
+    /// The formatted second of the last line (`localtime_r` runs once per second, not per line).
+    private static let lastSecond = Mutex<(seconds: Int, text: String)>((-1, ""))
+
     /// `YYYY-MM-DD HH:MM:SS,mmm` in local time, as Python's logging writes `asctime`.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
         let millis = now.tv_nsec / 1_000_000
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),\(millisText)"
+        let second = lastSecond.withLock { cached -> String in
+            if cached.seconds == now.tv_sec { return cached.text }
+            var seconds = now.tv_sec
+            var parts = tm()
+            localtime_r(&seconds, &parts)
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+            cached = (now.tv_sec, text)
+            return text
+        }
+        return second + "," + millisText
     }
 
     /// Parses `--loglevel` as Celery accepts it.
