@@ -81,8 +81,19 @@ public enum IntegrationTasks {
                 maxRetries: .some(context.arguments["max_retries"].intValue.map(Int.init)))
         }
         registry.register(
-            TaskOptions(name: name("retry"), maxRetries: 2),
-            signature: TaskSignature(functionName: "retry", parameters: [.optional("countdown", default: 0.1)])
+            TaskOptions(name: name("retry"), defaultRetryDelay: 1),
+            signature: TaskSignature(functionName: "retry", parameters: [.optional("return_value", default: nil)])
+        ) { context in
+            // Celery's: with a return value, it is returned after three retries; otherwise the
+            // task fails with ExpectedException once max_retries (3) is passed.
+            if !context.arguments["return_value"].isNull && context.request.retries >= 3 {
+                return context.arguments["return_value"]
+            }
+            throw TaskRetry(countdown: 5, exception: ExceptionInfo(type: "ExpectedException", module: module, arguments: []))
+        }
+        registry.register(
+            TaskOptions(name: "sigma.test.retry_always", maxRetries: 2),
+            signature: TaskSignature(functionName: "retry_always", parameters: [.optional("countdown", default: 0.1)])
         ) { context in
             throw TaskRetry(
                 countdown: context.arguments["countdown"].doubleValue,
@@ -114,10 +125,9 @@ public enum IntegrationTasks {
             TaskOptions(name: name("ids")),
             signature: TaskSignature(functionName: "ids", parameters: [.optional("i", default: 0)])
         ) { context in
-            [
-                "root_id": JSONValue(context.request.rootID), "parent_id": JSONValue(context.request.parentID),
-                "i": context.arguments["i"],
-            ]
+            // Celery's returns the tuple (root_id, parent_id, i).
+            [JSONValue(context.request.rootID), JSONValue(context.request.parentID), context.arguments["i"]]
         }
+        registerSuite(into: registry)
     }
 }

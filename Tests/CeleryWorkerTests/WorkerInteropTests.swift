@@ -19,8 +19,10 @@ struct WorkerInteropTests {
         #expect(out["outcome"] as? String == "value")
         #expect(out["value"] as? Int == 5)
         let ids = try await harness.client("call", ["task": "t.integration.tasks.ids", "args": [7]], python: python)
-        let value = ids["value"] as? [String: Any]
-        #expect(value?["root_id"] as? String == ids["id"] as? String)
+        // (root_id, parent_id, i), as Celery's `ids` returns it.
+        let value = ids["value"] as? [Any]
+        #expect(value?.first as? String == ids["id"] as? String)
+        #expect(value?.last as? Int == 7)
         try await harness.stop()
     }
 
@@ -42,7 +44,7 @@ struct WorkerInteropTests {
         #expect(once["value"] as? Int == 1)
         #expect((once["elapsed"] as? Double ?? 0) >= 0.5)
         #expect((once["seen"] as? [String])?.contains("RETRY") == true)
-        let exhausted = try await harness.client("states", ["task": "t.integration.tasks.retry", "kwargs": ["countdown": 0.2]])
+        let exhausted = try await harness.client("states", ["task": "sigma.test.retry_always", "kwargs": ["countdown": 0.2]])
         #expect(exhausted["outcome"] as? String == "raised")
         #expect(exhausted["exc_class"] as? String == "ExpectedException")
         #expect((exhausted["seen"] as? [String])?.filter { $0 == "RETRY" }.count == 2)
@@ -59,6 +61,40 @@ struct WorkerInteropTests {
         #expect(second["value"] as? Int == 4)
         let third = try await harness.client("call", ["task": "t.integration.tasks.add", "args": [3, 3]])
         #expect(third["value"] as? Int == 6)
+        try await harness.stop()
+    }
+
+    /// More of Celery's own integration tasks, with their names and results.
+    @Test func celerySuiteTasksAnswerAsCelerysDo() async throws {
+        let harness = try WorkerHarness()
+        #expect(try await harness.client("call", ["task": "t.integration.tasks.tsum", "args": [[1, 2, 3]]])["value"] as? Int == 6)
+        let delayed = try await harness.client(
+            "call", ["task": "t.integration.tasks.delayed_sum", "args": [[1, 2]], "kwargs": ["pause_time": 0.1]])
+        #expect(delayed["value"] as? Int == 3)
+        let guarded = try await harness.client(
+            "call",
+            ["task": "t.integration.tasks.delayed_sum_with_soft_guard", "args": [[1, 2]], "kwargs": ["pause_time": 5],
+             "options": ["soft_time_limit": 0.3]])
+        #expect(guarded["value"] as? Int == 0)
+        let raised = try await harness.client("call", ["task": "t.integration.tasks.raise_error", "args": [1]])
+        #expect(raised["exc_class"] as? String == "ValueError")
+        #expect(raised["exc_args"] as? [String] == ["deliberate error"])
+        let priority = try await harness.client(
+            "call", ["task": "t.integration.tasks.retry_once_priority", "options": ["priority": 7]])
+        #expect(priority["value"] as? Int == 7)
+        let collected = try await harness.client("call", ["task": "t.integration.tasks.collect_ids", "args": ["r", 2]])
+        #expect((collected["value"] as? [Any])?.first as? String == "r")
+        let ignored = try await harness.client(
+            "call", ["task": "t.integration.tasks.add_ignore_result", "args": [1, 2], "timeout": 1])
+        #expect(ignored["exc_class"] as? String == "TimeoutError")
+        // Celery's suite reaches its Redis through REDIS_HOST / REDIS_PORT (the worker's environment).
+        let key = "sigma-count-\(UUID().uuidString.prefix(8))"
+        setenv("REDIS_HOST", URL(string: TestEnvironment.redisURL)?.host ?? "127.0.0.1", 1)
+        setenv("REDIS_PORT", "\(URL(string: TestEnvironment.redisURL)?.port ?? 6390)", 1)
+        let counted = try await harness.client("call", ["task": "t.integration.tasks.redis_count", "kwargs": ["redis_key": key]])
+        #expect(counted["outcome"] as? String == "value")
+        #expect(try await WorkerHarness.redis(["GET", key]) == "1")
+        _ = try await WorkerHarness.redis(["DEL", key])
         try await harness.stop()
     }
 
