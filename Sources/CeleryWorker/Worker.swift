@@ -192,7 +192,7 @@ public final class Worker: Service, Sendable {
         while !shutdownStarted.load(ordering: .relaxed) {
             try? await Task.sleep(nanoseconds: 200_000_000)
             let now = Date()
-            if now.timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
+            if configuration.sendHeartbeats && now.timeIntervalSince(lastHeartbeat) >= Self.heartbeatInterval {
                 lastHeartbeat = now
                 sendWorkerEvent("worker-heartbeat")
             }

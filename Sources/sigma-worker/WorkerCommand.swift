@@ -61,6 +61,18 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("without-gossip"), help: "Accepted for compatibility.")
     var withoutGossip = false
 
+    @Flag(name: .customLong("without-heartbeat"), help: "Send no worker-heartbeat events.")
+    var withoutHeartbeat = false
+
+    @Option(name: .customLong("pidfile"), help: "Write the process id to this file (removed at exit).")
+    var pidfile: String?
+
+    @Option(name: .customShort("O"), help: "Accepted for compatibility (optimization profile); ignored.")
+    var optimization: String?
+
+    @Option(name: .customLong("autoscale"), help: "Accepted for compatibility; the maximum becomes --concurrency.")
+    var autoscale: String?
+
     @Option(name: .customShort("P"), help: "Accepted for compatibility (pool); ignored.")
     var pool: String?
 
@@ -84,6 +96,14 @@ struct WorkerCommand: AsyncParsableCommand {
         if let softTimeLimit { configuration.softTimeLimit = softTimeLimit }
         if let timeLimit { configuration.timeLimit = timeLimit }
         if taskEvents { configuration.sendTaskEvents = true }
+        if withoutHeartbeat { configuration.sendHeartbeats = false }
+        if let autoscale, concurrency == nil, let maximum = autoscale.split(separator: ",").first.flatMap({ Int($0) }) {
+            configuration.concurrency = max(1, maximum)
+        }
+        if let pidfile {
+            try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8)
+        }
+        defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
         let registry = TaskRegistry()
         if includeTestTasks { IntegrationTasks.register(into: registry) }
         let services = withoutSigmaTasks

@@ -51,6 +51,8 @@ public struct WorkerConfiguration: Sendable {
     public var maxTasksPerChild: Int?
     /// `-E` / `worker_send_task_events`: publish task events (worker events are always sent).
     public var sendTaskEvents: Bool
+    /// `--without-heartbeat`: no `worker-heartbeat` events.
+    public var sendHeartbeats: Bool
     /// How long a task abandoned at its hard time limit may take to stop before the worker
     /// replaces its process (DECISIONS.md, time limits).
     public var runawayGrace: Double
@@ -87,6 +89,7 @@ public struct WorkerConfiguration: Sendable {
         self.maxTasksPerChild = nil
         self.runawayGrace = 2
         self.sendTaskEvents = false
+        self.sendHeartbeats = true
     }
 
     /// `prefetch_count`: the most messages held unacknowledged at once.
