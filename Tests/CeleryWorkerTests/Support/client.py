@@ -24,6 +24,17 @@ import redis
 from celery import Celery
 
 
+def wait_for(result, out, timeout, **options):
+    """result.get(): the value, or the class and arguments of the exception it raised."""
+    try:
+        out["value"] = result.get(timeout=timeout, **options)
+        out["outcome"] = "value"
+    except Exception as exc:
+        out["outcome"] = "raised"
+        out["exc_class"] = type(exc).__name__
+        out["exc_args"] = [a if isinstance(a, (str, int, float, type(None))) else repr(a) for a in exc.args]
+
+
 def main():
     broker, backend, queue, scenario = sys.argv[1:5]
     spec = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
@@ -44,24 +55,13 @@ def main():
         def on_message(meta):
             seen.append(meta["status"])
 
-        try:
-            out["value"] = result.get(timeout=timeout, on_message=on_message if scenario == "states" else None)
-            out["outcome"] = "value"
-        except Exception as exc:
-            out["outcome"] = "raised"
-            out["exc_class"] = type(exc).__name__
-            out["exc_args"] = [a if isinstance(a, (str, int, float, type(None))) else repr(a) for a in exc.args]
+        wait_for(result, out, timeout, on_message=on_message if scenario == "states" else None)
         out["state"] = result.state
         out["elapsed"] = time.time() - started
         out["seen"] = seen
     elif scenario == "get":
         result = app.AsyncResult(spec["id"])
-        try:
-            out["value"] = result.get(timeout=timeout)
-            out["outcome"] = "value"
-        except Exception as exc:
-            out["outcome"] = "raised"
-            out["exc_class"] = type(exc).__name__
+        wait_for(result, out, timeout)
         out["state"] = result.state
     elif scenario == "raw":
         redis.Redis.from_url(broker).lpush(queue, spec["payload"].encode("utf-8", "surrogateescape"))
@@ -90,12 +90,7 @@ def main():
             header.append(app.signature("t.integration.tasks.fail"))
         result = chord(header)(app.signature("t.integration.tasks.xsum"))
         out["id"] = result.id
-        try:
-            out["value"] = result.get(timeout=timeout)
-            out["outcome"] = "value"
-        except Exception as exc:
-            out["outcome"] = "raised"
-            out["exc_class"] = type(exc).__name__
+        wait_for(result, out, timeout)
         body = app.AsyncResult(result.id)
         deadline = time.time() + timeout
         while body.state == "PENDING" and time.time() < deadline:
