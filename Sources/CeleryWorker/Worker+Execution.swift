@@ -259,15 +259,10 @@ extension Worker {
         "Traceback (most recent call last):\n  File \"sigma-worker\", line 1, in \(task)\n\(exception.tracebackLine)\n"
     }
 
-    /// Seconds as Celery prints them.
+    /// Seconds as Celery prints them: an integral value without a fraction, otherwise Python's
+    /// shortest round-trip `repr` (which Swift's `description` matches).
     static func seconds(_ value: Double) -> String {
         if value.rounded() == value && value < 1e9 { return String(Int(value)) }
-        // `%.6g` through C's formatter (the C locale, as String(format:) without a locale),
-        // without Foundation's NSString formatting machinery: this runs for every task.
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.6g", $0) }
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(count, 31)))),
-                          as: UTF8.self)
-        }
+        return value.description
     }
 }

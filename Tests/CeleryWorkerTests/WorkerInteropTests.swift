@@ -402,6 +402,40 @@ struct WorkerInteropTests {
         #expect(log.contains("consuming again"))
     }
 
+    /// A server that answers BUSY (a long script; LOADING after a restart is the same kind of
+    /// reply) is waited for: the result write is retried until it lands, not dropped.
+    @Test func resultWritesWaitForABusyServer() async throws {
+        let port = 6394
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        server.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
+                            "--lua-time-limit", "100", "--logfile", directory.appendingPathComponent("log").path]
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let url = "redis://127.0.0.1:\(port)/1"
+        #expect(try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: url)) == "PONG" })
+        let backend = ResultBackend(url: try RedisURL(parsing: url), logger: WorkerHarness.logger)
+        // A script that keeps the server busy for two seconds.
+        let busy = Task {
+            try await ProcessRunner.run(
+                "/usr/bin/env",
+                ["redis-cli", "-p", "\(port)", "EVAL",
+                 "local s = tonumber(redis.call('TIME')[1]) while tonumber(redis.call('TIME')[1]) < s + 2 do end return 1", "0"],
+                timeout: 30)
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect((try? await WorkerHarness.redis(["PING"], url: url))?.hasPrefix("BUSY") == true)
+        let id = UUID().uuidString.lowercased()
+        let stored = try await backend.store(ResultRecord(taskID: id, status: .success, result: 42, dateDone: 0))
+        #expect(stored)
+        #expect(try await WorkerHarness.redis(["EXISTS", "celery-task-meta-\(id)"], url: url) == "1")
+        _ = try await busy.value
+        await backend.stop()
+    }
+
     /// A real `celery worker` (solo pool, Celery 5.7) on the test Redis, not yet started.
     func pythonWorker(queue: String, visibilityTimeout: Int? = nil) throws -> Process {
         let python = try #require(TestEnvironment.python("celery-5.7"))

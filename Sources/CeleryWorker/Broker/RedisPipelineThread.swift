@@ -167,7 +167,14 @@ public final class RedisPipelineThread: @unchecked Sendable {
     private func runBatch(
         _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)]
     ) {
-        let result = withRetries { (connection: RedisConnection) throws(RedisError) in try connection.pipeline(commands) }
+        let result = withRetries { (connection: RedisConnection) throws(RedisError) in
+            let replies = try connection.pipeline(commands)
+            // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
+            if let transient = replies.first(where: \.isTransientError), case .error(let message) = transient {
+                throw RedisError(.unavailable, message)
+            }
+            return replies
+        }
         switch result {
         case .success(let replies):
             for (range, completion) in completions { completion(.success(Array(replies[range]))) }
@@ -195,7 +202,7 @@ public final class RedisPipelineThread: @unchecked Sendable {
                 }
                 return .success(value)
             } catch {
-                guard error.code == .connection else { return .failure(error) }
+                guard error.code == .connection || error.code == .unavailable else { return .failure(error) }
                 connection = nil
                 if !outage {
                     outage = true

@@ -24,8 +24,21 @@ public struct CeleryLogHandler: LogHandler {
 
         init(handle: FileHandle) { self.handle = Mutex(handle) }
 
+        /// Writes one line with write(2) under the lock (whole lines, never interleaved).
         func write(_ line: String) {
-            handle.withLock { $0.write(Data(line.utf8)) }
+            var line = line
+            handle.withLock { handle in
+                let descriptor = handle.fileDescriptor
+                line.withUTF8 { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if written < 0 && errno == EINTR { continue }
+                        guard written > 0 else { return }
+                        offset += written
+                    }
+                }
+            }
         }
     }
 

@@ -10,6 +10,9 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let connection = Code("connection")
         /// The server answered with an error reply.
         public static let server = Code("server")
+        /// The server cannot serve yet (`LOADING` after a restart, `BUSY`, `TRYAGAIN`,
+        /// `MASTERDOWN`): nothing was executed; retry after a pause.
+        public static let unavailable = Code("unavailable")
         /// A reply did not have the expected shape.
         public static let protocolViolation = Code("protocol")
         /// The URL or options are invalid.

@@ -40,10 +40,17 @@ public enum RedisReply: Sendable, Hashable {
         return false
     }
 
+    /// An error reply that means "not now" (the server is loading its data, busy with a
+    /// script, or has no master): the command was not executed and can be sent again.
+    public var isTransientError: Bool {
+        guard case .error(let message) = self else { return false }
+        return ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN"].contains { message.hasPrefix($0 + " ") || message == $0 }
+    }
+
     /// Throws the server's error reply.
     @discardableResult
     public func check() throws(RedisError) -> RedisReply {
-        if case .error(let message) = self { throw RedisError(.server, message) }
+        if case .error(let message) = self { throw RedisError(isTransientError ? .unavailable : .server, message) }
         return self
     }
 }
