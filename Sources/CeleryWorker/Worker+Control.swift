@@ -34,11 +34,8 @@ extension Worker {
             return ["clock": .int(Int64(clock))]
         case "hello":
             guard arguments["from_node"]?.stringValue != configuration.hostname else { return nil }
-            let theirs = arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let revoked = state.withLock { state -> [String] in
-                state.revoked.formUnion(theirs)
-                return state.revoked.sorted()
-            }
+            revoke(arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let revoked = state.withLock { $0.revoked.sorted() }
             return ["revoked": .array(revoked.map(JSONValue.string)), "clock": .int(Int64(clock))]
         case "revoked":
             return .array(state.withLock { $0.revoked.sorted() }.map(JSONValue.string))
@@ -67,6 +64,8 @@ extension Worker {
             return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
         case "stats":
             return stats(clock: clock)
+        case "conf":
+            return .object(settings())
         case "active_queues":
             return .array(configuration.queues.map(Self.queueInfo))
         case "enable_events":
@@ -162,6 +161,30 @@ extension Worker {
                 "maxrss": .int(Int64(usage.ru_maxrss)),
             ],
         ]
+    }
+
+    /// `conf`: the settings in effect, under Celery's names (passwords masked, as Celery does).
+    private func settings() -> JSONObject {
+        var settings: JSONObject = [
+            "broker_url": .string("\(configuration.brokerURL)"),
+            "result_backend": configuration.backendURL.map { .string("\($0)") } ?? .null,
+            "result_expires": configuration.resultExpires.map { .int(Int64($0)) } ?? .null,
+            "task_default_queue": .string(configuration.defaultQueue),
+            "task_acks_late": .bool(configuration.acksLate), "task_track_started": .bool(configuration.trackStarted),
+            "task_soft_time_limit": configuration.softTimeLimit.map(JSONValue.double) ?? .null,
+            "task_time_limit": configuration.timeLimit.map(JSONValue.double) ?? .null,
+            "worker_concurrency": .int(Int64(configuration.concurrency)),
+            "worker_prefetch_multiplier": .int(Int64(configuration.prefetchMultiplier)),
+            "worker_send_task_events": .bool(taskEvents.load(ordering: .relaxed)),
+            "broker_transport_options": ["visibility_timeout": .double(configuration.visibilityTimeout)],
+        ]
+        let prefix = configuration.brokerKeys.prefix
+        if !prefix.isEmpty {
+            settings["broker_transport_options"] = [
+                "visibility_timeout": .double(configuration.visibilityTimeout), "global_keyprefix": .string(prefix),
+            ]
+        }
+        return settings
     }
 
     /// An `active_queues` entry for a direct queue named like its exchange and routing key.

@@ -22,6 +22,8 @@ public final class Worker: Service, Sendable {
         var held: [String: Held] = [:]
         var etaTimers: [String: Task<Void, Never>] = [:]
         var revoked: Set<String> = []
+        /// `revoked` in insertion order, to forget the oldest first.
+        var revokedOrder: [String] = []
         var shuttingDown = false
         var processed = 0
         var running = 0
@@ -225,6 +227,22 @@ public final class Worker: Service, Sendable {
 
     /// Marks task ids revoked: their messages are discarded with a REVOKED result.
     public func revoke(_ ids: [String]) {
-        state.withLock { $0.revoked.formUnion(ids) }
+        state.withLock { state in
+            for id in ids where state.revoked.insert(id).inserted { state.revokedOrder.append(id) }
+            // Celery keeps at most 50,000 revoked ids (its LimitedSet); the oldest go first.
+            let excess = state.revokedOrder.count - Self.maximumRevoked
+            if excess > 0 {
+                for id in state.revokedOrder.prefix(excess) { state.revoked.remove(id) }
+                state.revokedOrder.removeFirst(excess)
+            }
+        }
     }
+
+    /// Whether a task id is flagged as revoked on this worker.
+    public func isRevoked(_ id: String) -> Bool {
+        state.withLock { $0.revoked.contains(id) }
+    }
+
+    /// The most revoked ids remembered (Celery's `REVOKES_MAX`).
+    static let maximumRevoked = 50_000
 }

@@ -153,6 +153,9 @@ struct WorkerInteropTests {
         let query = (out["query_task"] as? [String: Any])?[node] as? [String: [Any]]
         #expect(query?[scheduledID]?.first as? String == "scheduled")
         #expect((out["unknown"] as? [[String: [String: String]]]) == [[node: ["error": "KeyError('no_such_method')"]]])
+        let conf = (out["conf"] as? [String: Any])?[node] as? [String: Any]
+        #expect(conf?["task_default_queue"] as? String == harness.queue)
+        #expect(conf?["worker_concurrency"] as? Int == 4)
 
         // app.control.revoke(id) before the message arrives: the task ends REVOKED.
         let revokedID = UUID().uuidString.lowercased()

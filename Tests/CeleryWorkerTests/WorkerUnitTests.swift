@@ -73,6 +73,15 @@ import Testing
         #expect(throws: (any Error).self) { try WorkerConfiguration(environment: ["CELERY_TASK_ACKS_LATE": "perhaps"]) }
     }
 
+    @Test func revokedIdsAreBoundedOldestFirst() throws {
+        let worker = Worker(
+            configuration: WorkerConfiguration(), registry: TaskRegistry(), logger: WorkerHarness.logger)
+        worker.revoke((0..<50_010).map { "id-\($0)" })
+        worker.revoke(["id-50009", "late"])
+        #expect(!worker.isRevoked("id-0") && !worker.isRevoked("id-10"))
+        #expect(worker.isRevoked("id-11") && worker.isRevoked("id-50009") && worker.isRevoked("late"))
+    }
+
     @Test func accumulateIsBuiltIn() async throws {
         let registry = TaskRegistry()
         #expect(registry.names.contains("celery.accumulate"))

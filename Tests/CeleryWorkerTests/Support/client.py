@@ -81,6 +81,7 @@ def main():
         out["scheduled"] = inspect.scheduled()
         out["active"] = inspect.active()
         out["query_task"] = inspect.query_task(*spec.get("ids", []))
+        out["conf"] = inspect.conf()
         out["unknown"] = app.control.broadcast("no_such_method", destination=[node], reply=True, timeout=timeout)
     elif scenario == "chord":
         from celery import chord
