@@ -204,6 +204,25 @@ struct WorkerInteropTests {
         try await harness.stop()
     }
 
+    /// A corpus of hostile messages (mutations of every captured message) ahead of a real task:
+    /// the worker keeps running, the task after them succeeds, and nothing is left behind in the
+    /// queue or in `unacked`.
+    @Test(arguments: [1, 2])
+    func hostileMessagesLeaveNothingBehind(_ seed: Int) async throws {
+        let broker = TestEnvironment.redisURL + "/6"
+        _ = try await WorkerHarness.redis(["FLUSHDB"], url: broker)
+        let harness = try WorkerHarness(broker: broker)
+        let fixtures = TestEnvironment.repositoryRoot.appendingPathComponent("Fixtures/celery-5.7").path
+        let out = try await harness.client(
+            "hostile", ["fixtures": fixtures, "count": 300, "seed": seed, "timeout": 60], broker: broker)
+        #expect(out["pushed"] as? Int == 300)
+        #expect(out["value"] as? Int == 42, "\(out)")
+        try await harness.stop()
+        #expect(try await WorkerHarness.redis(["LLEN", harness.queue], url: broker) == "0")
+        #expect(try await WorkerHarness.redis(["HLEN", "unacked"], url: broker) == "0")
+        #expect(try await WorkerHarness.redis(["ZCARD", "unacked_index"], url: broker) == "0")
+    }
+
     @Test func forwardUnknownPushesTheEnvelopeUnchanged() async throws {
         let target = "forward-\(UUID().uuidString.prefix(8))"
         let harness = try WorkerHarness { $0.forwardUnknownQueue = target }

@@ -15,6 +15,9 @@ Prints one JSON object. Scenarios:
   revoke      {"id"}                                  app.control.revoke(id) (a broadcast, no reply)
   chord       {"n", "fail"}                           chord(add(i, i) for i < n [+ fail()])(xsum()).get()
   events      {"seconds"}                             events.Receiver on every event while add(2, 3) runs
+  hostile     {"fixtures", "count", "seed"}           LPUSH `count` mutations of the captured messages
+                                                      (truncated, bytes flipped, keys dropped, bodies and
+                                                      arguments of the wrong shape), then add(20, 22).get()
 """
 import json
 import sys
@@ -33,6 +36,76 @@ def wait_for(result, out, timeout, **options):
         out["outcome"] = "raised"
         out["exc_class"] = type(exc).__name__
         out["exc_args"] = [a if isinstance(a, (str, int, float, type(None))) else repr(a) for a in exc.args]
+
+
+def mutate(envelope, rng):
+    """One hostile variant of a captured envelope (a dict), as bytes."""
+    import base64
+    import copy
+
+    message = copy.deepcopy(envelope)
+    headers = message.setdefault("headers", {})
+    for key in ("eta", "expires", "countdown"):  # nothing may stay held: the test counts what is left
+        if key in headers:
+            headers[key] = None
+    if rng.random() < 0.5:
+        headers["task"] = "t.integration.tasks.add"
+    kind = rng.randrange(8)
+    if kind == 0:  # arguments of the wrong shape or type
+        junk = [None, "x", -(2 ** 70), 1.5, [], {}, [[1]], {"a": [None]}, "é\u0000", True]
+        body = [[rng.choice(junk) for _ in range(rng.randrange(4))], {rng.choice(["x", "y", "z", "q"]): rng.choice(junk)}, {}]
+        if rng.random() < 0.3:
+            body = rng.choice([body[:1], body[0], {"args": 1}, "text", None, 7])
+        message["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+        message.setdefault("properties", {})["body_encoding"] = "base64"
+        message["content-type"] = "application/json"
+        message["content-encoding"] = "utf-8"
+    elif kind == 1:  # a key dropped somewhere
+        target = rng.choice([message, headers, message.get("properties", {})])
+        if target:
+            target.pop(rng.choice(list(target)), None)
+    elif kind == 2:  # a value of the wrong type
+        target = rng.choice([message, headers, message.get("properties", {})])
+        if target:
+            target[rng.choice(list(target))] = rng.choice([None, 1, "x", [], {}, 1e308])
+    elif kind == 3:  # a body that is not base64, or not what it says it is
+        message["body"] = rng.choice(["%%%", "", "bm90IGpzb24=", base64.b64encode(b"\x80\x81").decode(), "A" * 10001])
+    elif kind == 4:  # another content type or encoding
+        message[rng.choice(["content-type", "content-encoding"])] = rng.choice(
+            ["application/x-python-serialize", "application/x-yaml", "text/plain", "binary", None, 5])
+    data = json.dumps(message).encode()
+    if kind == 5:  # truncated
+        data = data[: rng.randrange(len(data))]
+    elif kind == 6:  # a byte flipped
+        position = rng.randrange(len(data))
+        data = data[:position] + bytes([rng.randrange(256)]) + data[position + 1:]
+    elif kind == 7:  # deep nesting in the arguments
+        depth = rng.choice([100, 1000, 100000])
+        body = [[json.loads("[" * min(depth, 900) + "]" * min(depth, 900))], {}, {}]
+        message["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+        message.setdefault("properties", {})["body_encoding"] = "base64"
+        data = json.dumps(message).encode()
+        if depth == 100000:
+            data = b'{"body": ' + b"[" * depth + b"]" * depth + b"}"
+    return data
+
+
+def push_hostile(client, queue, spec):
+    import glob
+    import os
+    import random
+
+    rng = random.Random(spec.get("seed", 1))
+    envelopes = []
+    for path in sorted(glob.glob(os.path.join(spec["fixtures"], "*.json"))):
+        with open(path) as handle:
+            value = json.load(handle)
+        if isinstance(value, dict) and "body" in value and "headers" in value:
+            envelopes.append(value)
+    count = spec.get("count", 200)
+    for _ in range(count):
+        client.lpush(queue, mutate(rng.choice(envelopes), rng))
+    return count
 
 
 def main():
@@ -117,6 +190,9 @@ def main():
         out["types"] = [event["type"] for event in events]
         out["succeeded"] = next((event for event in events if event["type"] == "task-succeeded"), None)
         out["hostnames"] = sorted({event["hostname"] for event in events})
+    elif scenario == "hostile":
+        out["pushed"] = push_hostile(redis.Redis.from_url(broker), queue, spec)
+        wait_for(app.send_task("t.integration.tasks.add", args=(20, 22)), out, timeout)
     elif scenario == "revoke":
         app.control.revoke(spec["id"])
     print(json.dumps(out))
