@@ -62,6 +62,16 @@ extension Worker {
                 logger.warning("Revoke with terminate: running tasks are not interrupted (tasks run in-process)")
             }
             return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
+        case "time_limit":
+            guard let name = arguments["task_name"]?.stringValue, registry.task(named: name) != nil else {
+                return ["error": "unknown task"]
+            }
+            let limits = TimeLimit(hard: arguments["hard"]?.doubleValue, soft: arguments["soft"]?.doubleValue)
+            state.withLock { $0.timeLimits[name] = limits }
+            logger.info("New time limits for tasks of type \(name): soft=\(limits.soft.map(Self.seconds) ?? "None") hard=\(limits.hard.map(Self.seconds) ?? "None")")
+            return ["ok": "time limits set successfully"]
+        case "rate_limit":
+            return ["error": "rate limits are not supported by sigma-worker"]
         case "stats":
             return stats(clock: clock)
         case "conf":

@@ -41,8 +41,9 @@ extension Worker {
         let context = TaskContext(
             request: request, arguments: arguments, options: options, hostname: configuration.hostname, logger: taskLogger,
             results: backend)
-        let soft = request.timeLimit.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
-        let hard = request.timeLimit.hard ?? options.timeLimit ?? configuration.timeLimit
+        let changed = state.withLock { $0.timeLimits[request.task] }
+        let soft = request.timeLimit.soft ?? changed?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
+        let hard = request.timeLimit.hard ?? changed?.hard ?? options.timeLimit ?? configuration.timeLimit
         let handler = message.task.handler
         let outcome = await TimeLimitRace.run(soft: soft, hard: hard) { try await handler(context) }
         switch outcome {

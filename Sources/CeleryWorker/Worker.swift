@@ -37,6 +37,8 @@ public final class Worker: Service, Sendable {
         var totals: [String: Int] = [:]
         /// The Lamport clock of remote control.
         var clock = 0
+        /// Time limits set by the `time_limit` control command, by task name.
+        var timeLimits: [String: TimeLimit] = [:]
     }
 
     /// A running task, for `inspect active`.

@@ -156,6 +156,8 @@ struct WorkerInteropTests {
         let conf = (out["conf"] as? [String: Any])?[node] as? [String: Any]
         #expect(conf?["task_default_queue"] as? String == harness.queue)
         #expect(conf?["worker_concurrency"] as? Int == 4)
+        #expect((out["time_limit"] as? [[String: [String: String]]]) == [[node: ["ok": "time limits set successfully"]]])
+        #expect((out["limited"] as? [String: Any])?["exc_class"] as? String == "SoftTimeLimitExceeded")
 
         // app.control.revoke(id) before the message arrives: the task ends REVOKED.
         let revokedID = UUID().uuidString.lowercased()

@@ -155,6 +155,10 @@ def main():
         out["active"] = inspect.active()
         out["query_task"] = inspect.query_task(*spec.get("ids", []))
         out["conf"] = inspect.conf()
+        out["time_limit"] = app.control.time_limit(
+            "t.integration.tasks.sleeping", soft=0.3, destination=[node], reply=True, timeout=timeout)
+        out["limited"] = {}
+        wait_for(app.send_task("t.integration.tasks.sleeping", args=(5,)), out["limited"], timeout)
         out["unknown"] = app.control.broadcast("no_such_method", destination=[node], reply=True, timeout=timeout)
     elif scenario == "chord":
         from celery import chord
