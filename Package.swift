@@ -3,7 +3,7 @@ import PackageDescription
 
 /// One settings array for every Swift target.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -119,7 +119,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),
-        .testTarget(name: "SigmaMailTests", dependencies: ["SigmaMail", "SigmaTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SigmaMailTests", dependencies: ["SigmaMail", "SigmaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SigmaDocumentsTests", dependencies: ["SigmaDocuments"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SigmaTasksTests",

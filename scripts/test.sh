@@ -5,6 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/install-deps.sh
+bash scripts/format.sh --check  # .swift-format, the house style
 for s in scripts/services/*.sh; do bash "$s" start; done
 trap 'for s in scripts/services/*.sh; do bash "$s" stop || true; done' EXIT
 export SIGMA_TEST_REDIS_URL="redis://127.0.0.1:${SIGMA_TEST_REDIS_PORT:-6390}"

@@ -30,7 +30,8 @@ public enum IntegrationTasks {
         func name(_ short: String) -> String { "\(module).\(short)" }
         registry.register(
             TaskOptions(name: name("add")),
-            signature: TaskSignature(functionName: "add", parameters: [.required("x"), .required("y"), .optional("z", default: nil)])
+            signature: TaskSignature(
+                functionName: "add", parameters: [.required("x"), .required("y"), .optional("z", default: nil)])
         ) { context in
             var total = try Self.sum(context.arguments["x"], context.arguments["y"])
             if !context.arguments["z"].isNull { total = try Self.sum(total, context.arguments["z"]) }
@@ -53,7 +54,8 @@ public enum IntegrationTasks {
         ) { context in
             var total: JSONValue = 0
             for element in try context.arguments.array("nums") {
-                let item: JSONValue = element.arrayValue.map { .int($0.reduce(0) { $0 + ($1.intValue ?? 0) }) } ?? element
+                let item: JSONValue =
+                    element.arrayValue.map { .int($0.reduce(0) { $0 + ($1.intValue ?? 0) }) } ?? element
                 total = try Self.sum(total, item)
             }
             return total
@@ -66,13 +68,17 @@ public enum IntegrationTasks {
             TaskOptions(name: name("fail")),
             signature: TaskSignature(functionName: "fail", acceptsExtraPositional: true, acceptsExtraKeywords: true)
         ) { _ in
-            throw TaskFailure(ExceptionInfo(type: "ExpectedException", module: module, arguments: ["Task expected to fail"]))
+            throw TaskFailure(
+                ExceptionInfo(type: "ExpectedException", module: module, arguments: ["Task expected to fail"]))
         }
         registry.register(
             TaskOptions(name: name("retry_once")),
             signature: TaskSignature(
                 functionName: "retry_once",
-                parameters: [.optional("expires", default: 60.0), .optional("max_retries", default: 1), .optional("countdown", default: 0.1)],
+                parameters: [
+                    .optional("expires", default: 60.0), .optional("max_retries", default: 1),
+                    .optional("countdown", default: 0.1),
+                ],
                 acceptsExtraPositional: true)
         ) { context in
             if context.request.retries > 0 { return .int(Int64(context.request.retries)) }
@@ -89,7 +95,8 @@ public enum IntegrationTasks {
             if !context.arguments["return_value"].isNull && context.request.retries >= 3 {
                 return context.arguments["return_value"]
             }
-            throw TaskRetry(countdown: 5, exception: ExceptionInfo(type: "ExpectedException", module: module, arguments: []))
+            throw TaskRetry(
+                countdown: 5, exception: ExceptionInfo(type: "ExpectedException", module: module, arguments: []))
         }
         registry.register(
             TaskOptions(name: "sigma.test.retry_always", maxRetries: 2),

@@ -15,7 +15,8 @@ extension Worker {
         do {
             guard
                 let part = try await backend.addChordPart(
-                    groupID: groupID, taskID: request.id, entry: entry, groupIndex: request.groupIndex, claimToken: token,
+                    groupID: groupID, taskID: request.id, entry: entry, groupIndex: request.groupIndex,
+                    claimToken: token,
                     claimExpires: 10),
                 part.claimed
             else { return }
@@ -38,26 +39,31 @@ extension Worker {
             }
             _ = await apply(body, result: .array(results), for: request)
             if !(try await backend.finishChord(groupID: groupID, claimToken: token, doneExpires: 300)) {
-                logger.warning("Chord callback claim for '\(groupID)' was lost before cleanup; chord data was left to expire")
+                logger.warning(
+                    "Chord callback claim for '\(groupID)' was lost before cleanup; chord data was left to expire")
             }
         } catch {
-            logger.error("Chord '\(groupID)' join failed", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+            logger.error(
+                "Chord '\(groupID)' join failed", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
         }
     }
 
     /// A header task failed: the body gets FAILURE `ChordError`, its errbacks run, its chain
     /// fails, and the chord size is dropped.
-    private func failChord(_ body: Signature, groupID: String, error message: String, after request: TaskRequest) async {
+    private func failChord(_ body: Signature, groupID: String, error message: String, after request: TaskRequest) async
+    {
         logger.error("Chord '\(groupID)' raised: ChordError('\(message)')", metadata: metadata(request))
         let exception = ExceptionInfo(type: "ChordError", module: "celery.exceptions", arguments: [.string(message)])
         let now = Date().timeIntervalSince1970
         guard let backend else { return }
         let bodyID = body.presetTaskID ?? TaskMessage.newID()
         do {
-            try await backend.store(ResultRecord(taskID: bodyID, status: .failure, result: exception.jsonValue, dateDone: now))
+            try await backend.store(
+                ResultRecord(taskID: bodyID, status: .failure, result: exception.jsonValue, dateDone: now))
             for step in (try? Signature.list(body.options["chain"], field: "chain")) ?? [] {
                 guard let id = step.presetTaskID else { continue }
-                try await backend.store(ResultRecord(taskID: id, status: .failure, result: exception.jsonValue, dateDone: now))
+                try await backend.store(
+                    ResultRecord(taskID: id, status: .failure, result: exception.jsonValue, dateDone: now))
             }
             try await backend.dropChordSize(groupID: groupID)
         } catch {

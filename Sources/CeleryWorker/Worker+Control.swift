@@ -14,13 +14,16 @@ extension Worker {
             return state.clock
         }
         guard let value = answer(request, clock: clock) else { return }
-        guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased()) else {
+        guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased())
+        else {
             return
         }
         do {
             try await broker.publish(envelope)
         } catch {
-            logger.error("Could not send the remote-control reply", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            logger.error(
+                "Could not send the remote-control reply",
+                metadata: ["method": "\(request.method)", "error": "\(error)"])
         }
     }
 
@@ -42,16 +45,20 @@ extension Worker {
         case "registered":
             return .array(registry.names.sorted().map(JSONValue.string))
         case "active":
-            return .array(state.withLock { Array($0.active.values) }.sorted { $0.startedAt < $1.startedAt }.map {
-                requestInfo($0.message, startedAt: $0.startedAt, acknowledged: !acksLate($0.message))
-            })
+            return .array(
+                state.withLock { Array($0.active.values) }.sorted { $0.startedAt < $1.startedAt }.map {
+                    requestInfo($0.message, startedAt: $0.startedAt, acknowledged: !acksLate($0.message))
+                })
         case "reserved":
             return .array(held(scheduled: false).map { requestInfo($0, startedAt: nil, acknowledged: false) })
         case "scheduled":
-            return .array(held(scheduled: true).map { message in
-                ["eta": .string(message.request.etaText ?? ""), "priority": 6,
-                 "request": requestInfo(message, startedAt: nil, acknowledged: false)]
-            })
+            return .array(
+                held(scheduled: true).map { message in
+                    [
+                        "eta": .string(message.request.etaText ?? ""), "priority": 6,
+                        "request": requestInfo(message, startedAt: nil, acknowledged: false),
+                    ]
+                })
         case "query_task":
             return .object(queryTasks(ids: Self.ids(arguments["ids"])))
         case "revoke":
@@ -68,7 +75,9 @@ extension Worker {
             }
             let limits = TimeLimit(hard: arguments["hard"]?.doubleValue, soft: arguments["soft"]?.doubleValue)
             state.withLock { $0.timeLimits[name] = limits }
-            logger.info("New time limits for tasks of type \(name): soft=\(limits.soft.map(Self.seconds) ?? "None") hard=\(limits.hard.map(Self.seconds) ?? "None")")
+            logger.info(
+                "New time limits for tasks of type \(name): soft=\(limits.soft.map(Self.seconds) ?? "None") hard=\(limits.hard.map(Self.seconds) ?? "None")"
+            )
             return ["ok": "time limits set successfully"]
         case "rate_limit":
             return ["error": "rate limits are not supported by sigma-worker"]
@@ -97,7 +106,8 @@ extension Worker {
     /// Held messages not yet started: waiting to run (`reserved`) or for their ETA (`scheduled`).
     private func held(scheduled: Bool) -> [ReservedMessage] {
         state.withLock { state in
-            state.held.values.filter { !$0.started && (state.etaTimers[$0.message.tag] != nil) == scheduled }.map(\.message)
+            state.held.values.filter { !$0.started && (state.etaTimers[$0.message.tag] != nil) == scheduled }.map(
+                \.message)
         }
         .sorted { $0.delivery.receivedAt < $1.delivery.receivedAt }
     }
@@ -111,12 +121,15 @@ extension Worker {
         }
         for entry in active where wanted.contains(entry.message.request.id) {
             found[entry.message.request.id] = [
-                "active", requestInfo(entry.message, startedAt: entry.startedAt, acknowledged: !acksLate(entry.message)),
+                "active",
+                requestInfo(entry.message, startedAt: entry.startedAt, acknowledged: !acksLate(entry.message)),
             ]
         }
         for held in waiting where !held.started && wanted.contains(held.message.request.id) {
             let kind = timers.contains(held.message.tag) ? "scheduled" : "reserved"
-            found[held.message.request.id] = [.string(kind), requestInfo(held.message, startedAt: nil, acknowledged: false)]
+            found[held.message.request.id] = [
+                .string(kind), requestInfo(held.message, startedAt: nil, acknowledged: false),
+            ]
         }
         return found
     }
@@ -127,7 +140,8 @@ extension Worker {
         let info = request.deliveryInfo
         return [
             "id": .string(request.id), "name": .string(request.displayName), "args": .array(request.args),
-            "kwargs": .object(request.kwargs), "type": .string(request.task), "hostname": .string(configuration.hostname),
+            "kwargs": .object(request.kwargs), "type": .string(request.task),
+            "hostname": .string(configuration.hostname),
             "time_start": startedAt.map(JSONValue.double) ?? .null, "acknowledged": .bool(acknowledged),
             "delivery_info": [
                 "exchange": .string(info.exchange), "routing_key": .string(info.routingKey),
@@ -147,11 +161,15 @@ extension Worker {
         let broker: JSONValue
         switch configuration.brokerURL.endpoint {
         case .tcp(let host, let port):
-            broker = ["hostname": .string(host), "port": .int(Int64(port)), "transport": "redis",
-                      "virtual_host": .string(String(configuration.brokerURL.database))]
+            broker = [
+                "hostname": .string(host), "port": .int(Int64(port)), "transport": "redis",
+                "virtual_host": .string(String(configuration.brokerURL.database)),
+            ]
         case .unix(let path):
-            broker = ["hostname": .string(path), "transport": "redis+socket",
-                      "virtual_host": .string(String(configuration.brokerURL.database))]
+            broker = [
+                "hostname": .string(path), "transport": "redis+socket",
+                "virtual_host": .string(String(configuration.brokerURL.database)),
+            ]
         }
         return [
             "total": .object(total), "pid": .int(Int64(getpid())), "clock": .string(String(clock)),
@@ -161,7 +179,10 @@ extension Worker {
                 "max-concurrency": .int(Int64(configuration.concurrency)), "processes": [.int(Int64(getpid()))],
                 "max-tasks-per-child": configuration.maxTasksPerChild.map { .int(Int64($0)) } ?? "N/A",
                 "put-guarded-by-semaphore": false,
-                "timeouts": [configuration.softTimeLimit.map(JSONValue.double) ?? 0, configuration.timeLimit.map(JSONValue.double) ?? 0],
+                "timeouts": [
+                    configuration.softTimeLimit.map(JSONValue.double) ?? 0,
+                    configuration.timeLimit.map(JSONValue.double) ?? 0,
+                ],
                 "writes": JSONValue.object(JSONObject()),
             ],
             "broker": broker, "prefetch_count": .int(Int64(configuration.prefetchLimit)),
@@ -205,7 +226,8 @@ extension Worker {
                 "name": .string(name), "type": "direct", "arguments": .null, "durable": true, "passive": false,
                 "auto_delete": false, "delivery_mode": .null, "no_declare": false,
             ],
-            "routing_key": .string(name), "queue_arguments": .null, "binding_arguments": .null, "consumer_arguments": .null,
+            "routing_key": .string(name), "queue_arguments": .null, "binding_arguments": .null,
+            "consumer_arguments": .null,
             "durable": true, "exclusive": false, "auto_delete": false, "no_ack": false, "alias": .null, "bindings": [],
             "no_declare": .null, "expires": .null, "message_ttl": .null, "max_length": .null, "max_length_bytes": .null,
             "max_priority": .null,

@@ -20,12 +20,12 @@ extension Worker {
         }
         let message = ReservedMessage(delivery: delivery, request: request, task: task)
         state.withLock { $0.held[tag] = Held(message: message, countsTowardPrefetch: true, started: false) }
-        // The message names the task and its id; no metadata dictionary on this per-task line.
-        logger.info("Task \(request.displayName)[\(request.id)] received")
+        logger.info("Task \(request.displayName)[\(request.id)] received", metadata: metadata(request))
         sendReceived(request)
         if await discardIfRevokedOrExpired(message) { return }
         if let eta = request.eta {
-            let delay = eta.unixTime(assumingOffset: request.utc ? configuration.naiveTimeOffset : 0)
+            let delay =
+                eta.unixTime(assumingOffset: request.utc ? configuration.naiveTimeOffset : 0)
                 - Date().timeIntervalSince1970
             if delay > 0 {
                 hold(message, for: delay)
@@ -74,9 +74,11 @@ extension Worker {
         _ = state.withLock { $0.revoked.insert(request.id) }
         await store(.revoked(request, reason: reason, at: now), for: message)
         await chordPartReturn(request, state: .revoked, value: ExceptionInfo.revoked(reason).jsonValue)
-        sendTaskEvent("task-revoked", [
-            "uuid": .string(request.id), "terminated": false, "signum": nil, "expired": .bool(reason == "expired"),
-        ])
+        sendTaskEvent(
+            "task-revoked",
+            [
+                "uuid": .string(request.id), "terminated": false, "signum": nil, "expired": .bool(reason == "expired"),
+            ])
         finish(message)
         return true
     }
@@ -101,7 +103,9 @@ extension Worker {
         logger.error(
             "Received unregistered task of type '\(request.task)'.\nThe message has been ignored and discarded.",
             metadata: metadata(request))
-        sendTaskEvent("task-failed", ["uuid": .string(request.id), "exception": .string("\(ExceptionInfo.notRegistered(request.task))")])
+        sendTaskEvent(
+            "task-failed",
+            ["uuid": .string(request.id), "exception": .string("\(ExceptionInfo.notRegistered(request.task))")])
         if let backend {
             let record = ResultRecord.failure(
                 request, exception: .notRegistered(request.task), traceback: nil, at: Date().timeIntervalSince1970)
@@ -121,17 +125,20 @@ extension Worker {
             logger.error(
                 "Received invalid task message: \(error.message)",
                 metadata: ["broker.queue": "\(delivery.queue)", "celery.task.id": "\(identity.id ?? "?")"])
-            exception = ExceptionInfo(type: "ContentDisallowed", module: "kombu.exceptions", arguments: [.string(error.message)])
+            exception = ExceptionInfo(
+                type: "ContentDisallowed", module: "kombu.exceptions", arguments: [.string(error.message)])
         case .unknownMessage:
             logger.warning(
                 "Received and deleted unknown message. Wrong destination?!?",
                 metadata: ["broker.queue": "\(delivery.queue)"])
-            exception = ExceptionInfo(type: "InvalidTaskError", module: "celery.exceptions", arguments: [.string(error.message)])
+            exception = ExceptionInfo(
+                type: "InvalidTaskError", module: "celery.exceptions", arguments: [.string(error.message)])
         default:
             logger.critical(
                 "Can't decode message body: \(error)",
                 metadata: ["broker.queue": "\(delivery.queue)", "celery.task.id": "\(identity.id ?? "?")"])
-            exception = ExceptionInfo(type: "InvalidTaskError", module: "celery.exceptions", arguments: [.string(error.description)])
+            exception = ExceptionInfo(
+                type: "InvalidTaskError", module: "celery.exceptions", arguments: [.string(error.description)])
         }
         if let id = identity.id, let backend {
             let record = ResultRecord(
@@ -150,6 +157,7 @@ extension Worker {
     }
 
     func logResultFailure(_ error: any Error, _ request: TaskRequest) {
-        logger.error("Could not store the task result", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+        logger.error(
+            "Could not store the task result", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
     }
 }

@@ -25,8 +25,11 @@ extension Worker {
         let body = event.body(
             hostname: configuration.hostname, pid: Int(getpid()), clock: clock, timestamp: Date().timeIntervalSince1970,
             secondsFromGMT: TimeZone.current.secondsFromGMT())
-        let envelope = event.envelope(body: body, hostname: configuration.hostname, deliveryTag: UUID().uuidString.lowercased())
-        broker.writer.send([["PUBLISH".bytes, event.channel(database: configuration.brokerURL.database).bytes, envelope.encoded()]]) {
+        let envelope = event.envelope(
+            body: body, hostname: configuration.hostname, deliveryTag: UUID().uuidString.lowercased())
+        broker.writer.send([
+            ["PUBLISH".bytes, event.channel(database: configuration.brokerURL.database).bytes, envelope.encoded()]
+        ]) {
             _ in
         }
     }
@@ -36,23 +39,29 @@ extension Worker {
         var load = [Double](repeating: 0, count: 3)
         _ = getloadavg(&load, 3)
         let (active, processed) = state.withLock { ($0.running, $0.processed) }
-        sendEvent(type, JSONObject([
-            ("freq", .double(frequency)), ("active", .int(Int64(active))), ("processed", .int(Int64(processed))),
-            ("loadavg", .array(load.map { .double(($0 * 100).rounded() / 100) })), ("sw_ident", "sigma-worker"),
-            ("sw_ver", "1.0"), ("sw_sys", "Linux"),
-        ]))
+        sendEvent(
+            type,
+            JSONObject([
+                ("freq", .double(frequency)), ("active", .int(Int64(active))), ("processed", .int(Int64(processed))),
+                ("loadavg", .array(load.map { .double(($0 * 100).rounded() / 100) })), ("sw_ident", "sigma-worker"),
+                ("sw_ver", "1.0"), ("sw_sys", "Linux"),
+            ]))
     }
 
     /// `task-received`.
     func sendReceived(_ request: TaskRequest) {
-        sendTaskEvent("task-received", JSONObject([
-            ("uuid", .string(request.id)), ("name", .string(request.task)),
-            ("args", .string(request.argsRepr ?? PythonRepr.tuple(request.args))),
-            ("kwargs", .string(request.kwargsRepr ?? PythonRepr.dict(request.kwargs))),
-            ("root_id", request.rootID.map(JSONValue.string) ?? .null),
-            ("parent_id", request.parentID.map(JSONValue.string) ?? .null), ("retries", .int(Int64(request.retries))),
-            ("eta", request.etaText.map(JSONValue.string) ?? .null), ("expires", request.expiresText.map(JSONValue.string) ?? .null),
-        ]))
+        sendTaskEvent(
+            "task-received",
+            JSONObject([
+                ("uuid", .string(request.id)), ("name", .string(request.task)),
+                ("args", .string(request.argsRepr ?? PythonRepr.tuple(request.args))),
+                ("kwargs", .string(request.kwargsRepr ?? PythonRepr.dict(request.kwargs))),
+                ("root_id", request.rootID.map(JSONValue.string) ?? .null),
+                ("parent_id", request.parentID.map(JSONValue.string) ?? .null),
+                ("retries", .int(Int64(request.retries))),
+                ("eta", request.etaText.map(JSONValue.string) ?? .null),
+                ("expires", request.expiresText.map(JSONValue.string) ?? .null),
+            ]))
     }
 
     /// Turns task events on or off (`enable_events` / `disable_events`); returns whether they were on.

@@ -39,7 +39,8 @@ extension Worker {
         taskLogger[metadataKey: "celery.task.id"] = "\(request.id)"
         taskLogger[metadataKey: "celery.task.name"] = "\(request.task)"
         let context = TaskContext(
-            request: request, arguments: arguments, options: options, hostname: configuration.hostname, logger: taskLogger,
+            request: request, arguments: arguments, options: options, hostname: configuration.hostname,
+            logger: taskLogger,
             results: backend)
         let changed = state.withLock { $0.timeLimits[request.task] }
         let soft = request.timeLimit.soft ?? changed?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
@@ -69,7 +70,8 @@ extension Worker {
             logger.error(
                 "Hard time limit (\(Self.seconds(limit))s) exceeded for \(request.displayName)[\(request.id)]",
                 metadata: metadata(request))
-            await fail(message, exception: .timeLimitExceeded(limit), traceback: nil, started: started, withTraceback: false)
+            await fail(
+                message, exception: .timeLimitExceeded(limit), traceback: nil, started: started, withTraceback: false)
             watch(runaway, of: request)
         }
         if acksLate { finish(message) }
@@ -105,21 +107,26 @@ extension Worker {
             if let child = await apply(step, result: value, for: request, chain: rest) { children.append(child) }
         }
         if !ignoresResult(message) {
-            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message)
+            await store(
+                .success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message)
         }
         await chordPartReturn(request, state: .success, value: value)
         let runtime = Date().timeIntervalSince(started)
-        sendTaskEvent("task-succeeded", [
-            "uuid": .string(request.id), "result": .string(PythonRepr.truncated(PythonRepr.repr(value))), "runtime": .double(runtime),
-        ])
+        sendTaskEvent(
+            "task-succeeded",
+            [
+                "uuid": .string(request.id), "result": .string(PythonRepr.truncated(PythonRepr.repr(value))),
+                "runtime": .double(runtime),
+            ])
         logger.info(
-            "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))"
-        )
+            "Task \(request.displayName)[\(request.id)] succeeded in \(Self.seconds(runtime))s: \(PythonRepr.truncated(PythonRepr.repr(value)))",
+            metadata: metadata(request))
     }
 
     /// FAILURE: store it, mark the rest of the chain failed, send errbacks (with the task id).
     func fail(
-        _ message: ReservedMessage, exception: ExceptionInfo, traceback: String?, started: Date, withTraceback: Bool = true
+        _ message: ReservedMessage, exception: ExceptionInfo, traceback: String?, started: Date,
+        withTraceback: Bool = true
     ) async {
         let request = message.request
         let text = withTraceback ? (traceback ?? Self.traceback(exception, task: request.task)) : nil
@@ -129,9 +136,12 @@ extension Worker {
             await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
         await chordPartReturn(request, state: .failure, value: exception.jsonValue)
-        sendTaskEvent("task-failed", [
-            "uuid": .string(request.id), "exception": .string("\(exception)"), "traceback": text.map(JSONValue.string) ?? .null,
-        ])
+        sendTaskEvent(
+            "task-failed",
+            [
+                "uuid": .string(request.id), "exception": .string("\(exception)"),
+                "traceback": text.map(JSONValue.string) ?? .null,
+            ])
         for step in request.chain {
             guard let id = step.presetTaskID else { continue }
             let record = ResultRecord(
@@ -146,7 +156,9 @@ extension Worker {
         }
         logger.error(
             "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)",
-            metadata: metadata(request).merging(["runtime": "\(Self.seconds(Date().timeIntervalSince(started)))"]) { $1 })
+            metadata: metadata(request).merging(["runtime": "\(Self.seconds(Date().timeIntervalSince(started)))"]) {
+                $1
+            })
     }
 
     /// RETRY: republish the same id with `retries + 1` and an eta, store RETRY; past
@@ -175,20 +187,24 @@ extension Worker {
             try await broker.publish(republished.envelope)
         } catch {
             logger.error(
-                "Could not publish the retry; the task is rejected", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+                "Could not publish the retry; the task is rejected",
+                metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
             return
         }
         let reason = "Retry in \(Self.seconds(countdown))s" + (retry.exception.map { ": \($0)" } ?? "")
         let exception = retry.exception ?? .retry(reason)
         if !ignoresResult(message) {
             await store(
-                .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)), for: message)
+                .retry(request, exception: exception, traceback: Self.traceback(.retry(reason), task: request.task)),
+                for: message)
         }
         logger.info("Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: metadata(request))
-        sendTaskEvent("task-retried", [
-            "uuid": .string(request.id), "exception": .string("\(exception)"),
-            "traceback": .string(Self.traceback(.retry(reason), task: request.task)),
-        ])
+        sendTaskEvent(
+            "task-retried",
+            [
+                "uuid": .string(request.id), "exception": .string("\(exception)"),
+                "traceback": .string(Self.traceback(.retry(reason), task: request.task)),
+            ])
     }
 
     /// `Reject` raised by a task: requeue (LPUSH, back of the queue) or drop.

@@ -30,7 +30,8 @@ extension Worker {
         message.priority = Int(options["priority"]?.intValue ?? 0)
         message.origin = configuration.hostname
         message.replyTo = options["reply_to"]?.stringValue ?? parent.replyTo
-        message.timeLimit = TimeLimit(hard: options["time_limit"]?.doubleValue, soft: options["soft_time_limit"]?.doubleValue)
+        message.timeLimit = TimeLimit(
+            hard: options["time_limit"]?.doubleValue, soft: options["soft_time_limit"]?.doubleValue)
         message.expires = options["expires"]?.stringValue
         if let countdown = options["countdown"]?.doubleValue {
             message.eta = ISODateTime(unixTime: Date().timeIntervalSince1970 + countdown, utcOffset: 0).isoFormat()

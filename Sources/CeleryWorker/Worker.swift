@@ -174,7 +174,8 @@ public final class Worker: Service, Sendable {
     /// (RPUSH with `redelivered`, most recently received first, so the oldest is consumed next).
     func restoreRemaining() async {
         let tags = state.withLock { state -> [String] in
-            state.held.values.sorted { $0.message.delivery.receivedAt > $1.message.delivery.receivedAt }.map(\.message.tag)
+            state.held.values.sorted { $0.message.delivery.receivedAt > $1.message.delivery.receivedAt }.map(
+                \.message.tag)
         }
         guard !tags.isEmpty else { return }
         do {

@@ -12,7 +12,8 @@ public enum WorkerApplication {
         let worker = Worker(configuration: configuration, registry: registry, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [.sigquit], logger: logger))
         return (group, worker)
     }

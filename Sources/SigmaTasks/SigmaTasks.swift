@@ -28,7 +28,8 @@ public enum SigmaTasks {
         let delay = services.configuration.retryCountdown
         registry.register(
             TaskOptions(name: DebugTask.name, maxRetries: 3, ignoreResult: true),
-            signature: TaskSignature(functionName: "debug_task", acceptsExtraPositional: true, acceptsExtraKeywords: true)
+            signature: TaskSignature(
+                functionName: "debug_task", acceptsExtraPositional: true, acceptsExtraKeywords: true)
         ) { context in try await DebugTask.run(context) }
         registry.register(
             TaskOptions(name: RhitsoTask.name, maxRetries: retries, defaultRetryDelay: delay),

@@ -18,7 +18,9 @@ func median(_ values: [Double]) -> Double {
 }
 
 func report(_ label: String, _ times: [Double]) {
-    print("\(label) median_ms=\(String(format: "%.2f", median(times))) min_ms=\(String(format: "%.2f", times.min() ?? 0))")
+    print(
+        "\(label) median_ms=\(String(format: "%.2f", median(times))) min_ms=\(String(format: "%.2f", times.min() ?? 0))"
+    )
 }
 
 let arguments = CommandLine.arguments
@@ -46,19 +48,23 @@ case "pdf":
     let iterations = arguments.count > 5 ? Int(arguments[5]) ?? 10 : 10
     let letterhead = RhitsoReport.Letterhead(
         companyHeading: "EMPRESA DE EJEMPLO", countryHeading: "PAIS",
-        footerName: "Empresa de Ejemplo SA", footerAddressLines: ["Domicilio", "Calle Uno 123, Col. Centro, Ciudad, CP 00000"],
+        footerName: "Empresa de Ejemplo SA",
+        footerAddressLines: ["Domicilio", "Calle Uno 123, Col. Centro, Ciudad, CP 00000"],
         footerContact: "Seguimiento con: Nombre Apellido Tel: 00-00-00-00-00 / Correo: contacto@example.com")
     func rhitso(_ logo: ReportImage, _ rh: ReportImage, _ diagram: ReportImage) -> RhitsoReport {
         RhitsoReport(
             date: "25/11/2026", orderNumber: "OS-001-2026", model: "Latitude 5420", serialNumber: "ABC 123/XYZ",
-            reason: String(repeating: "Equipo no da video. Se requiere revisión <urgente> de la placa madre. ", count: 4),
+            reason: String(
+                repeating: "Equipo no da video. Se requiere revisión <urgente> de la placa madre. ", count: 4),
             hasCharger: true, chargerSerialNumber: "CN-0XYZ", sicLogo: logo, rhitsoLogo: rh, diagram: diagram,
             authorization: .image(.data(auth)), letterhead: letterhead,
-            info: PDFDocumentInfo(title: "Formato RHITSO - Equipo ABC 123/XYZ", author: "Empresa", subject: "Envío", creator: "bench"))
+            info: PDFDocumentInfo(
+                title: "Formato RHITSO - Equipo ABC 123/XYZ", author: "Empresa", subject: "Envío", creator: "bench"))
     }
     func diagnostico(_ logo: ReportImage) -> DiagnosticoReport {
         DiagnosticoReport(
-            date: "25/11/2026", folio: "MX_CIS_MX_SAT_00123", brand: "Dell", model: "Latitude 5420", equipmentType: "Laptop",
+            date: "25/11/2026", folio: "MX_CIS_MX_SAT_00123", brand: "Dell", model: "Latitude 5420",
+            equipmentType: "Laptop",
             serialNumber: "ABC 123/XYZ", userReport: "No enciende.\nSe escucha un pitido.",
             diagnosis: "Se detecta falla en la tarjeta madre.\n\nSe recomienda cambio de batería y limpieza.",
             components: [
@@ -67,7 +73,9 @@ case "pdf":
                 .init(name: "Cámara IR especial", dpn: "X1", selected: true, necessary: false),
             ],
             companyShortName: "Empresa", employeeEmail: "juan@example.com", sicLogo: logo,
-            info: PDFDocumentInfo(title: "Diagnóstico - MX_CIS_MX_SAT_00123", author: "Empresa", subject: "Diagnóstico", creator: "bench"))
+            info: PDFDocumentInfo(
+                title: "Diagnóstico - MX_CIS_MX_SAT_00123", author: "Empresa", subject: "Diagnóstico", creator: "bench")
+        )
     }
     let logoURL = images.appendingPathComponent("logos/logo_sic.png")
     let rhitsoURL = images.appendingPathComponent("logos/logo_rhitso.png")
@@ -77,9 +85,10 @@ case "pdf":
     var rhitsoPDF = Data()
     var diagPDF = Data()
     for _ in 0..<iterations {
-        rhitsoCold.append(try milliseconds {
-            rhitsoPDF = try rhitso(.file(logoURL), .file(rhitsoURL), .file(diagramURL)).renderPDF()
-        })
+        rhitsoCold.append(
+            try milliseconds {
+                rhitsoPDF = try rhitso(.file(logoURL), .file(rhitsoURL), .file(diagramURL)).renderPDF()
+            })
         diagCold.append(try milliseconds { diagPDF = try diagnostico(.file(logoURL)).renderPDF() })
     }
     let logo = ReportImage.prepared(try ReportImage.file(logoURL).pdfImage())

@@ -16,7 +16,9 @@ struct DecodeCommand: AsyncParsableCommand {
             print("  task \(request.task)[\(request.id)] protocol \(request.protocolVersion)")
             print("  args \(PythonRepr.tuple(request.args)) kwargs \(PythonRepr.dict(request.kwargs))")
             print("  retries \(request.retries) eta \(request.etaText ?? "-") expires \(request.expiresText ?? "-")")
-            print("  timelimit \(JSONSerializer().string(request.timeLimit.jsonValue)) queue \(request.deliveryInfo.routingKey) priority \(request.priority)")
+            print(
+                "  timelimit \(JSONSerializer().string(request.timeLimit.jsonValue)) queue \(request.deliveryInfo.routingKey) priority \(request.priority)"
+            )
             if !request.callbacks.isEmpty { print("  link \(request.callbacks.map(\.task))") }
             if !request.errbacks.isEmpty { print("  link_error \(request.errbacks.map(\.task))") }
             if !request.chain.isEmpty { print("  chain (next last) \(request.chain.map(\.task))") }

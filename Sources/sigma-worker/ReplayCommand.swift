@@ -10,7 +10,8 @@ import SigmaTasks
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Run captured task messages locally (database and mail as configured, no Redis) and print the results.")
+        abstract:
+            "Run captured task messages locally (database and mail as configured, no Redis) and print the results.")
 
     @Argument(help: "Files holding one message each, exactly as popped from Redis.")
     var files: [String]
@@ -77,7 +78,8 @@ struct Replayer {
             } else {
                 let countdown = retry.countdown ?? task.options.defaultRetryDelay
                 let note = "(would republish with retries=\(request.retries + 1), countdown \(countdown)s)"
-                return record(.retry(request, exception: exception, traceback: nil), ignored: ignoresResult) + " " + note
+                return record(.retry(request, exception: exception, traceback: nil), ignored: ignoresResult) + " "
+                    + note
             }
         } catch {
             result = .failure(request, exception: ExceptionInfo(error: error), traceback: nil, at: now)

@@ -34,7 +34,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("prefetch-multiplier"), help: "Reserved messages per concurrency slot (default 4).")
     var prefetchMultiplier: Int?
 
-    @Option(name: .customLong("forward-unknown"), help: "Push messages for unregistered tasks, unchanged, onto this queue.")
+    @Option(
+        name: .customLong("forward-unknown"), help: "Push messages for unregistered tasks, unchanged, onto this queue.")
     var forwardUnknown: String?
 
     @Option(name: .customLong("env-file"), help: "The .env file (default: the first .env in this folder or a parent).")
@@ -89,7 +90,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if let queues {
             configuration.queues = queues.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
-        if let hostname { configuration.hostname = hostname.replacingOccurrences(of: "%h", with: ProcessInfo.processInfo.hostName) }
+        if let hostname {
+            configuration.hostname = hostname.replacingOccurrences(of: "%h", with: ProcessInfo.processInfo.hostName)
+        }
         if let prefetchMultiplier { configuration.prefetchMultiplier = max(1, prefetchMultiplier) }
         configuration.forwardUnknownQueue = forwardUnknown
         configuration.maxTasksPerChild = maxTasksPerChild
@@ -106,7 +109,8 @@ struct WorkerCommand: AsyncParsableCommand {
         defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
         let registry = TaskRegistry()
         if includeTestTasks { IntegrationTasks.register(into: registry) }
-        let services = withoutSigmaTasks
+        let services =
+            withoutSigmaTasks
             ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
         let (group, worker) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
         do {

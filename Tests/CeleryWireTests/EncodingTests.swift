@@ -63,7 +63,10 @@ import Testing
 
     @Test func brokerKeys() {
         let keys = BrokerKeys()
-        #expect(keys.consumeKeys(queues: ["celery"]) == ["celery", "celery\u{06}\u{16}3", "celery\u{06}\u{16}6", "celery\u{06}\u{16}9"])
+        #expect(
+            keys.consumeKeys(queues: ["celery"]) == [
+                "celery", "celery\u{06}\u{16}3", "celery\u{06}\u{16}6", "celery\u{06}\u{16}9",
+            ])
         #expect(keys.consumeKeys(queues: ["a", "b"]).prefix(3) == ["a", "b", "a\u{06}\u{16}3"])
         #expect(keys.queueKey("celery", priority: 2) == "celery")
         #expect(keys.queueKey("celery", priority: 5) == "celery\u{06}\u{16}3")
@@ -72,9 +75,12 @@ import Testing
         #expect(keys.queueName(fromKey: "celery\u{06}\u{16}9") == "celery")
         #expect(keys.bindingMember(routingKey: "celery", queue: "celery") == "celery\u{06}\u{16}\u{06}\u{16}celery")
         #expect(keys.fanoutChannel(db: 0, exchange: "celery.pidbox") == "/0.celery.pidbox")
-        #expect(keys.fanoutChannel(db: 0, exchange: "celeryev", routingKey: "worker.heartbeat") == "/0.celeryev/worker.heartbeat")
+        #expect(
+            keys.fanoutChannel(db: 0, exchange: "celeryev", routingKey: "worker.heartbeat")
+                == "/0.celeryev/worker.heartbeat")
         let prefixed = BrokerKeys(prefix: "pfx:")
-        #expect(prefixed.unacked == "pfx:unacked" && prefixed.queueKey("celery", priority: 3) == "pfx:celery\u{06}\u{16}3")
+        #expect(
+            prefixed.unacked == "pfx:unacked" && prefixed.queueKey("celery", priority: 3) == "pfx:celery\u{06}\u{16}3")
         #expect(prefixed.queueName(fromKey: "pfx:celery\u{06}\u{16}3") == "celery")
         let custom = BrokerKeys(separator: ":", prioritySteps: Array(0...9))
         #expect(custom.queueKey("q", priority: 4) == "q:4")

@@ -63,9 +63,11 @@ import Testing
         let elements = try #require(value.arrayValue)
         #expect(
             elements[0].kombuValue(as: .datetime)
-                == .datetime(ISODateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, microsecond: 123_456)))
+                == .datetime(
+                    ISODateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, microsecond: 123_456)))
         #expect(elements[1].kombuValue(as: .date) == .date(year: 2024, month: 5, day: 6))
-        #expect(elements[2].kombuValue(as: .time) == .time(hour: 1, minute: 2, second: 3, microsecond: 0, utcOffset: nil))
+        #expect(
+            elements[2].kombuValue(as: .time) == .time(hour: 1, minute: 2, second: 3, microsecond: 0, utcOffset: nil))
         #expect(elements[3].kombuValue(as: .decimal) == .decimal("1.10"))
         #expect(elements[4].kombuValue(as: .uuid) == .uuid(UUID(uuidString: "12345678-1234-5678-1234-567812345678")!))
         #expect(elements[5].kombuValue(as: .bytes) == .bytes(Array("hi".utf8)))
@@ -78,8 +80,9 @@ import Testing
     }
 
     @Test func legacyPlainFormsDecode() {
-        #expect(JSONValue.string("2024-05-06T07:08:09Z").kombuValue(as: .datetime)
-            == .datetime(ISODateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, utcOffset: 0)))
+        #expect(
+            JSONValue.string("2024-05-06T07:08:09Z").kombuValue(as: .datetime)
+                == .datetime(ISODateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, utcOffset: 0)))
         #expect(JSONValue.string("2024-05-06T00:00:00").kombuValue(as: .date) == .date(year: 2024, month: 5, day: 6))
         #expect(JSONValue.string("1.10").kombuValue(as: .decimal) == .decimal("1.10"))
         #expect(JSONValue.string("12345678-1234-5678-1234-567812345678").kombuValue(as: .uuid) != nil)

@@ -7,7 +7,8 @@ import Testing
     /// A valid envelope around a body, to break one part at a time.
     static func envelope(
         body: String, contentType: String = "application/json", headers: String = #"{"task": "t", "id": "i"}"#,
-        properties: String = #"{"delivery_tag": "d", "delivery_info": {"exchange": "", "routing_key": "celery"}, "body_encoding": "base64"}"#
+        properties: String =
+            #"{"delivery_tag": "d", "delivery_info": {"exchange": "", "routing_key": "celery"}, "body_encoding": "base64"}"#
     ) -> [UInt8] {
         Array(
             #"{"body": "\#(body)", "content-type": "\#(contentType)", "content-encoding": "utf-8", "headers": \#(headers), "properties": \#(properties)}"#
@@ -27,67 +28,107 @@ import Testing
     static let cases: [Case] = [
         Case(name: "empty input", bytes: [], code: .malformedJSON, field: "envelope"),
         Case(name: "not JSON", bytes: Array("hello".utf8), code: .malformedJSON, field: "envelope"),
-        Case(name: "truncated envelope", bytes: Array(envelope(body: base64("[[], {}, {}]")).dropLast(7)),
+        Case(
+            name: "truncated envelope", bytes: Array(envelope(body: base64("[[], {}, {}]")).dropLast(7)),
             code: .malformedJSON, field: "envelope"),
         Case(name: "envelope is an array", bytes: Array("[1, 2]".utf8), code: .malformedEnvelope, field: "envelope"),
         Case(name: "invalid UTF-8", bytes: [0x22, 0xFF, 0xFE, 0x22], code: .malformedJSON, field: "envelope"),
-        Case(name: "deep nesting", bytes: Array(String(repeating: "[", count: 100_000).utf8), code: .tooLarge,
+        Case(
+            name: "deep nesting", bytes: Array(String(repeating: "[", count: 100_000).utf8), code: .tooLarge,
             field: "envelope"),
-        Case(name: "no body", bytes: Array(#"{"headers": {}, "properties": {}}"#.utf8), code: .missingField, field: "body"),
-        Case(name: "body is a number", bytes: Array(#"{"body": 5, "properties": {}}"#.utf8), code: .wrongType, field: "body"),
-        Case(name: "no properties", bytes: Array(#"{"body": "", "headers": {}}"#.utf8), code: .missingField,
+        Case(
+            name: "no body", bytes: Array(#"{"headers": {}, "properties": {}}"#.utf8), code: .missingField,
+            field: "body"),
+        Case(
+            name: "body is a number", bytes: Array(#"{"body": 5, "properties": {}}"#.utf8), code: .wrongType,
+            field: "body"),
+        Case(
+            name: "no properties", bytes: Array(#"{"body": "", "headers": {}}"#.utf8), code: .missingField,
             field: "properties"),
-        Case(name: "no delivery tag",
-            bytes: envelope(body: base64("[[], {}, {}]"), properties: #"{"delivery_info": {"exchange": "", "routing_key": "q"}}"#),
+        Case(
+            name: "no delivery tag",
+            bytes: envelope(
+                body: base64("[[], {}, {}]"), properties: #"{"delivery_info": {"exchange": "", "routing_key": "q"}}"#),
             code: .missingField, field: "properties.delivery_tag"),
-        Case(name: "no delivery_info.exchange",
-            bytes: envelope(body: base64("[[], {}, {}]"), properties: #"{"delivery_tag": "d", "delivery_info": {"routing_key": "q"}}"#),
+        Case(
+            name: "no delivery_info.exchange",
+            bytes: envelope(
+                body: base64("[[], {}, {}]"),
+                properties: #"{"delivery_tag": "d", "delivery_info": {"routing_key": "q"}}"#),
             code: .missingField, field: "properties.delivery_info.exchange"),
         Case(name: "bad base64", bytes: envelope(body: "!!!not base64@@@="), code: .invalidBase64, field: "body"),
-        Case(name: "truncated body JSON", bytes: envelope(body: base64("[[1, 2], {\"a\": ")), code: .malformedJSON,
+        Case(
+            name: "truncated body JSON", bytes: envelope(body: base64("[[1, 2], {\"a\": ")), code: .malformedJSON,
             field: "body"),
-        Case(name: "pickle content type", bytes: envelope(body: "gASVAAAA", contentType: "application/x-python-serialize"),
+        Case(
+            name: "pickle content type",
+            bytes: envelope(body: "gASVAAAA", contentType: "application/x-python-serialize"),
             code: .unsupportedContentType, field: "content-type"),
-        Case(name: "yaml content type", bytes: envelope(body: base64("- 1"), contentType: "application/x-yaml"),
+        Case(
+            name: "yaml content type", bytes: envelope(body: base64("- 1"), contentType: "application/x-yaml"),
             code: .unsupportedContentType, field: "content-type"),
-        Case(name: "msgpack content type", bytes: envelope(body: base64("x"), contentType: "application/x-msgpack"),
+        Case(
+            name: "msgpack content type", bytes: envelope(body: base64("x"), contentType: "application/x-msgpack"),
             code: .unsupportedContentType, field: "content-type"),
-        Case(name: "missing task and v1 body", bytes: envelope(body: base64("[[], {}, {}]"), headers: "{}"),
+        Case(
+            name: "missing task and v1 body", bytes: envelope(body: base64("[[], {}, {}]"), headers: "{}"),
             code: .unknownMessage, field: "headers.task"),
-        Case(name: "missing id", bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t"}"#),
+        Case(
+            name: "missing id", bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t"}"#),
             code: .missingField, field: "headers.id"),
         Case(name: "body of one element", bytes: envelope(body: base64("[[]]")), code: .malformedBody, field: "body"),
-        Case(name: "body is an object without args", bytes: envelope(body: base64("{\"x\": 1}")), code: .malformedBody,
+        Case(
+            name: "body is an object without args", bytes: envelope(body: base64("{\"x\": 1}")), code: .malformedBody,
             field: "body"),
-        Case(name: "kwargs is a list", bytes: envelope(body: base64("[[], [1], {}]")), code: .wrongType, field: "body[1]"),
-        Case(name: "args is a string", bytes: envelope(body: base64("[\"abc\", {}, {}]")), code: .wrongType, field: "body[0]"),
-        Case(name: "retries is a string",
+        Case(
+            name: "kwargs is a list", bytes: envelope(body: base64("[[], [1], {}]")), code: .wrongType, field: "body[1]"
+        ),
+        Case(
+            name: "args is a string", bytes: envelope(body: base64("[\"abc\", {}, {}]")), code: .wrongType,
+            field: "body[0]"),
+        Case(
+            name: "retries is a string",
             bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "retries": "2"}"#),
             code: .wrongType, field: "headers.retries"),
-        Case(name: "invalid eta",
+        Case(
+            name: "invalid eta",
             bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "eta": "tomorrow"}"#),
             code: .invalidDate, field: "headers.eta"),
-        Case(name: "eta with month 13",
-            bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "eta": "2026-13-01T00:00:00"}"#),
+        Case(
+            name: "eta with month 13",
+            bytes: envelope(
+                body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "eta": "2026-13-01T00:00:00"}"#),
             code: .invalidDate, field: "headers.eta"),
-        Case(name: "timelimit of three",
-            bytes: envelope(body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "timelimit": [1, 2, 3]}"#),
+        Case(
+            name: "timelimit of three",
+            bytes: envelope(
+                body: base64("[[], {}, {}]"), headers: #"{"task": "t", "id": "i", "timelimit": [1, 2, 3]}"#),
             code: .wrongType, field: "headers.timelimit"),
-        Case(name: "unknown __type__ marker",
+        Case(
+            name: "unknown __type__ marker",
             bytes: envelope(body: base64(#"[[{"__type__": "pickle", "__value__": "x"}], {}, {}]"#)),
             code: .unsupportedTypeMarker, field: "body[0][0]"),
-        Case(name: "bad uuid marker",
+        Case(
+            name: "bad uuid marker",
             bytes: envelope(body: base64(#"[[], {"u": {"__type__": "uuid", "__value__": {"hex": "zz"}}}, {}]"#)),
             code: .unsupportedTypeMarker, field: "body[1].u"),
-        Case(name: "corrupt zlib body",
-            bytes: envelope(body: base64("not zlib at all"), headers: #"{"task": "t", "id": "i", "compression": "application/x-gzip"}"#),
+        Case(
+            name: "corrupt zlib body",
+            bytes: envelope(
+                body: base64("not zlib at all"),
+                headers: #"{"task": "t", "id": "i", "compression": "application/x-gzip"}"#),
             code: .decompressionFailed, field: "body"),
-        Case(name: "bz2 compression",
-            bytes: envelope(body: base64("x"), headers: #"{"task": "t", "id": "i", "compression": "application/x-bz2"}"#),
+        Case(
+            name: "bz2 compression",
+            bytes: envelope(
+                body: base64("x"), headers: #"{"task": "t", "id": "i", "compression": "application/x-bz2"}"#),
             code: .unsupportedCompression, field: "headers.compression"),
-        Case(name: "callback is a number", bytes: envelope(body: base64(#"[[], {}, {"callbacks": [5]}]"#)), code: .wrongType,
+        Case(
+            name: "callback is a number", bytes: envelope(body: base64(#"[[], {}, {"callbacks": [5]}]"#)),
+            code: .wrongType,
             field: "body[2].callbacks[0]"),
-        Case(name: "chord without task", bytes: envelope(body: base64(#"[[], {}, {"chord": {"args": []}}]"#)),
+        Case(
+            name: "chord without task", bytes: envelope(body: base64(#"[[], {}, {"chord": {"args": []}}]"#)),
             code: .missingField, field: "body[2].chord.task"),
     ]
 

@@ -70,7 +70,9 @@ struct PythonResultInteropTests {
                     #expect((entry["exc_args"] as? [String]) == ["expired"])
                 })
             samples.append(
-                Sample(record: .retry(request(), exception: .builtin("KeyError", "nope 0"), traceback: "tb"), style: style) {
+                Sample(
+                    record: .retry(request(), exception: .builtin("KeyError", "nope 0"), traceback: "tb"), style: style
+                ) {
                     entry in
                     #expect(entry["state"] as? String == "RETRY")
                     #expect(entry["ready"] as? Bool == false)
@@ -100,7 +102,10 @@ struct PythonResultInteropTests {
         let python = try #require(TestEnvironment.python(environment))
         let samples = Self.samples()
         let input: [[String: String]] = samples.map {
-            ["task_id": $0.record.taskID, "meta_b64": Data($0.record.encoded(dateStyle: $0.style)).base64EncodedString()]
+            [
+                "task_id": $0.record.taskID,
+                "meta_b64": Data($0.record.encoded(dateStyle: $0.style)).base64EncodedString(),
+            ]
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: input).write(to: file)

@@ -24,8 +24,10 @@ final class WorkerHarness: Sendable {
         return logger
     }()
 
-    init(queue: String = "test-\(UUID().uuidString.prefix(8))", broker: String = WorkerHarness.brokerURL,
-         configure: (inout WorkerConfiguration) -> Void = { _ in }) throws {
+    init(
+        queue: String = "test-\(UUID().uuidString.prefix(8))", broker: String = WorkerHarness.brokerURL,
+        configure: (inout WorkerConfiguration) -> Void = { _ in }
+    ) throws {
         var configuration = WorkerConfiguration(
             brokerURL: try RedisURL(parsing: broker), backendURL: try RedisURL(parsing: Self.backendURL),
             queues: [queue], concurrency: 4, hostname: "sigma-test@localhost")
@@ -38,7 +40,8 @@ final class WorkerHarness: Sendable {
         let registry = TaskRegistry()
         IntegrationTasks.register(into: registry)
         worker = Worker(configuration: configuration, registry: registry, logger: Self.logger)
-        group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: worker)], logger: Self.logger))
+        group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [.init(service: worker)], logger: Self.logger))
         let group = self.group
         running = Task { try await group.run() }
     }
@@ -50,13 +53,17 @@ final class WorkerHarness: Sendable {
     }
 
     /// Runs the Python client (Celery 5.7 unless told otherwise) and returns its JSON output.
-    func client(_ scenario: String, _ spec: [String: Any] = [:], python environment: String = "celery-5.7",
-                broker: String? = nil) async throws -> [String: Any] {
+    func client(
+        _ scenario: String, _ spec: [String: Any] = [:], python environment: String = "celery-5.7",
+        broker: String? = nil
+    ) async throws -> [String: Any] {
         try await Self.client(scenario, spec, queue: queue, python: environment, broker: broker ?? Self.brokerURL)
     }
 
-    static func client(_ scenario: String, _ spec: [String: Any], queue: String, python environment: String = "celery-5.7",
-                       broker: String = WorkerHarness.brokerURL) async throws -> [String: Any] {
+    static func client(
+        _ scenario: String, _ spec: [String: Any], queue: String, python environment: String = "celery-5.7",
+        broker: String = WorkerHarness.brokerURL
+    ) async throws -> [String: Any] {
         guard let python = TestEnvironment.python(environment) else { throw HarnessError("no \(environment)") }
         let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support/client.py")
         let argument = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)

@@ -40,11 +40,13 @@ struct WorkerInteropTests {
 
     @Test func retryWithCountdownThenSuccessOrFailure() async throws {
         let harness = try WorkerHarness()
-        let once = try await harness.client("states", ["task": "t.integration.tasks.retry_once", "kwargs": ["countdown": 0.5]])
+        let once = try await harness.client(
+            "states", ["task": "t.integration.tasks.retry_once", "kwargs": ["countdown": 0.5]])
         #expect(once["value"] as? Int == 1)
         #expect((once["elapsed"] as? Double ?? 0) >= 0.5)
         #expect((once["seen"] as? [String])?.contains("RETRY") == true)
-        let exhausted = try await harness.client("states", ["task": "sigma.test.retry_always", "kwargs": ["countdown": 0.2]])
+        let exhausted = try await harness.client(
+            "states", ["task": "sigma.test.retry_always", "kwargs": ["countdown": 0.2]])
         #expect(exhausted["outcome"] as? String == "raised")
         #expect(exhausted["exc_class"] as? String == "ExpectedException")
         #expect((exhausted["seen"] as? [String])?.filter { $0 == "RETRY" }.count == 2)
@@ -67,14 +69,19 @@ struct WorkerInteropTests {
     /// More of Celery's own integration tasks, with their names and results.
     @Test func celerySuiteTasksAnswerAsCelerysDo() async throws {
         let harness = try WorkerHarness()
-        #expect(try await harness.client("call", ["task": "t.integration.tasks.tsum", "args": [[1, 2, 3]]])["value"] as? Int == 6)
+        #expect(
+            try await harness.client("call", ["task": "t.integration.tasks.tsum", "args": [[1, 2, 3]]])["value"] as? Int
+                == 6)
         let delayed = try await harness.client(
             "call", ["task": "t.integration.tasks.delayed_sum", "args": [[1, 2]], "kwargs": ["pause_time": 0.1]])
         #expect(delayed["value"] as? Int == 3)
         let guarded = try await harness.client(
             "call",
-            ["task": "t.integration.tasks.delayed_sum_with_soft_guard", "args": [[1, 2]], "kwargs": ["pause_time": 5],
-             "options": ["soft_time_limit": 0.3]])
+            [
+                "task": "t.integration.tasks.delayed_sum_with_soft_guard", "args": [[1, 2]],
+                "kwargs": ["pause_time": 5],
+                "options": ["soft_time_limit": 0.3],
+            ])
         #expect(guarded["value"] as? Int == 0)
         let raised = try await harness.client("call", ["task": "t.integration.tasks.raise_error", "args": [1]])
         #expect(raised["exc_class"] as? String == "ValueError")
@@ -82,7 +89,8 @@ struct WorkerInteropTests {
         let priority = try await harness.client(
             "call", ["task": "t.integration.tasks.retry_once_priority", "options": ["priority": 7]])
         #expect(priority["value"] as? Int == 7)
-        let collected = try await harness.client("call", ["task": "t.integration.tasks.collect_ids", "args": ["r", 2]])
+        let collected = try await harness.client(
+            "call", ["task": "t.integration.tasks.collect_ids", "args": ["r", 2]])
         #expect((collected["value"] as? [Any])?.first as? String == "r")
         let ignored = try await harness.client(
             "call", ["task": "t.integration.tasks.add_ignore_result", "args": [1, 2], "timeout": 1])
@@ -91,7 +99,8 @@ struct WorkerInteropTests {
         let key = "sigma-count-\(UUID().uuidString.prefix(8))"
         setenv("REDIS_HOST", URL(string: TestEnvironment.redisURL)?.host ?? "127.0.0.1", 1)
         setenv("REDIS_PORT", "\(URL(string: TestEnvironment.redisURL)?.port ?? 6390)", 1)
-        let counted = try await harness.client("call", ["task": "t.integration.tasks.redis_count", "kwargs": ["redis_key": key]])
+        let counted = try await harness.client(
+            "call", ["task": "t.integration.tasks.redis_count", "kwargs": ["redis_key": key]])
         #expect(counted["outcome"] as? String == "value")
         #expect(try await WorkerHarness.redis(["GET", key]) == "1")
         _ = try await WorkerHarness.redis(["DEL", key])
@@ -143,7 +152,8 @@ struct WorkerInteropTests {
         let stats = (out["stats"] as? [String: Any])?[node] as? [String: Any]
         #expect(stats?["pid"] as? Int == Int(getpid()))
         #expect((stats?["pool"] as? [String: Any])?["max-concurrency"] as? Int == 4)
-        #expect(((out["registered"] as? [String: Any])?[node] as? [String])?.contains("t.integration.tasks.add") == true)
+        #expect(
+            ((out["registered"] as? [String: Any])?[node] as? [String])?.contains("t.integration.tasks.add") == true)
         let queues = (out["active_queues"] as? [String: Any])?[node] as? [[String: Any]]
         #expect(queues?.first?["name"] as? String == harness.queue)
         #expect(((out["reserved"] as? [String: Any])?[node] as? [Any])?.isEmpty == true)
@@ -156,7 +166,8 @@ struct WorkerInteropTests {
         let conf = (out["conf"] as? [String: Any])?[node] as? [String: Any]
         #expect(conf?["task_default_queue"] as? String == harness.queue)
         #expect(conf?["worker_concurrency"] as? Int == 4)
-        #expect((out["time_limit"] as? [[String: [String: String]]]) == [[node: ["ok": "time limits set successfully"]]])
+        #expect(
+            (out["time_limit"] as? [[String: [String: String]]]) == [[node: ["ok": "time limits set successfully"]]])
         #expect((out["limited"] as? [String: Any])?["exc_class"] as? String == "SoftTimeLimitExceeded")
 
         // app.control.revoke(id) before the message arrives: the task ends REVOKED.
@@ -242,9 +253,12 @@ struct WorkerInteropTests {
         let slow = try await harness.client("send", ["task": "t.integration.tasks.sleeping", "args": [6]])
         var ids: [String] = []
         for index in 0..<3 {
-            ids.append(try await harness.client("send", ["task": "t.integration.tasks.add", "args": [index, 1]])["id"] as? String ?? "")
+            ids.append(
+                try await harness.client("send", ["task": "t.integration.tasks.add", "args": [index, 1]])["id"]
+                    as? String ?? "")
         }
-        let eta = try await harness.client("send", ["task": "t.integration.tasks.add", "args": [9, 9], "options": ["countdown": 60]])
+        let eta = try await harness.client(
+            "send", ["task": "t.integration.tasks.add", "args": [9, 9], "options": ["countdown": 60]])
         // Everything reserved (sleeping running, 3 waiting, 1 ETA) and nothing left in the queue.
         var reserved = true
         for id in ids + [eta["id"] as? String ?? ""] {
@@ -273,7 +287,9 @@ struct WorkerInteropTests {
         let envelope = String(decoding: message.encoded(), as: UTF8.self)
         let value = "[\(envelope), \"\", \"\(queue)\"]"
         _ = try await WorkerHarness.redis(["HSET", "unacked", message.deliveryTag, value])
-        _ = try await WorkerHarness.redis(["ZADD", "unacked_index", String(Date().timeIntervalSince1970 - 100), message.deliveryTag])
+        _ = try await WorkerHarness.redis([
+            "ZADD", "unacked_index", String(Date().timeIntervalSince1970 - 100), message.deliveryTag,
+        ])
         let harness = try WorkerHarness(queue: queue) { $0.visibilityTimeout = 30 }
         let out = try await harness.client("get", ["id": message.id, "timeout": 15])
         #expect(out["value"] as? Int == 42)
@@ -308,7 +324,8 @@ struct WorkerInteropTests {
         try await Task.sleep(nanoseconds: 1_200_000_000)
         try celery.run()
         defer { if celery.isRunning { kill(celery.processIdentifier, SIGKILL) } }
-        let out = try await WorkerHarness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 40], queue: queue)
+        let out = try await WorkerHarness.client(
+            "get", ["id": sent["id"] as? String ?? "", "timeout": 40], queue: queue)
         #expect(out["value"] as? Int == 3)
         // The Python worker is killed by the deferred SIGKILL: its warm shutdown does not end
         // within a bounded time here (and is not what this test is about).
@@ -323,7 +340,9 @@ struct WorkerInteropTests {
         let tag = try #require(try await waitForReservation(ofTaskID: sent["id"] as? String ?? ""))
         kill(celery.processIdentifier, SIGKILL)
         #expect(try await WorkerHarness.wait(timeout: 10) { !celery.isRunning })
-        _ = try await WorkerHarness.redis(["ZADD", "unacked_index", "XX", String(Date().timeIntervalSince1970 - 100), tag])
+        _ = try await WorkerHarness.redis([
+            "ZADD", "unacked_index", "XX", String(Date().timeIntervalSince1970 - 100), tag,
+        ])
         let harness = try WorkerHarness(queue: queue) { $0.visibilityTimeout = 30 }
         let out = try await harness.client("get", ["id": sent["id"] as? String ?? "", "timeout": 20])
         #expect(out["value"] as? Int == 11)
@@ -341,7 +360,9 @@ struct WorkerInteropTests {
         defer { try? FileManager.default.removeItem(at: log) }
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["worker", "--include-test-tasks", "-Q", queue, "-c", "2", "--loglevel", "INFO", "--logfile", log.path]
+        process.arguments = [
+            "worker", "--include-test-tasks", "-Q", queue, "-c", "2", "--loglevel", "INFO", "--logfile", log.path,
+        ]
         process.environment = [
             "CELERY_BROKER_URL": WorkerHarness.brokerURL, "CELERY_RESULT_BACKEND": WorkerHarness.backendURL,
             "PATH": "/usr/bin:/bin",
@@ -358,7 +379,8 @@ struct WorkerInteropTests {
         #expect(replaced, "log: \(logText())")
         #expect(logText().contains("Replacing the worker process: t.integration.tasks.busy["))
         #expect(process.isRunning)
-        let after = try await WorkerHarness.client("call", ["task": "t.integration.tasks.add", "args": [2, 3]], queue: queue)
+        let after = try await WorkerHarness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [2, 3]], queue: queue)
         #expect(after["value"] as? Int == 5)
         // The replacement still answers signals: SIGTERM is a warm shutdown.
         kill(process.processIdentifier, SIGTERM)
@@ -371,7 +393,8 @@ struct WorkerInteropTests {
         let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sigma-worker product first")
         let port = 6393
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-restart-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "redis-restart-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = "redis://127.0.0.1:\(port)"
@@ -379,13 +402,17 @@ struct WorkerInteropTests {
         func startRedis() async throws {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-            child.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--appendonly", "yes",
-                               "--appendfsync", "always", "--save", "", "--logfile", directory.appendingPathComponent("log").path]
+            child.arguments = [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--appendonly", "yes",
+                "--appendfsync", "always", "--save", "", "--logfile", directory.appendingPathComponent("log").path,
+            ]
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
             redisProcess = child
-            _ = try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: server)) == "PONG" }
+            _ = try await WorkerHarness.wait(timeout: 10) {
+                (try? await WorkerHarness.redis(["PING"], url: server)) == "PONG"
+            }
         }
         try await startRedis()
         defer { if let redisProcess { kill(redisProcess.processIdentifier, SIGKILL) } }
@@ -403,12 +430,16 @@ struct WorkerInteropTests {
         #expect(try await WorkerHarness.redis(["LLEN", queue], url: broker) == "\(total)")
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["worker", "--include-test-tasks", "-Q", queue, "-c", "4", "--loglevel", "INFO",
-                             "--logfile", directory.appendingPathComponent("worker.log").path]
+        process.arguments = [
+            "worker", "--include-test-tasks", "-Q", queue, "-c", "4", "--loglevel", "INFO",
+            "--logfile", directory.appendingPathComponent("worker.log").path,
+        ]
         process.environment = ["CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": backend, "PATH": "/usr/bin:/bin"]
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let started = try await WorkerHarness.wait { Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 >= 40 }
+        let started = try await WorkerHarness.wait {
+            Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 >= 40
+        }
         #expect(started)
         _ = try await WorkerHarness.redis(["SHUTDOWN"], url: broker)  // the AOF is fsynced on every write
         try await Task.sleep(nanoseconds: 1_000_000_000)
@@ -435,19 +466,26 @@ struct WorkerInteropTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        server.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
-                            "--lua-time-limit", "100", "--logfile", directory.appendingPathComponent("log").path]
+        server.arguments = [
+            "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
+            "--lua-time-limit", "100", "--logfile", directory.appendingPathComponent("log").path,
+        ]
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
         let url = "redis://127.0.0.1:\(port)/1"
-        #expect(try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: url)) == "PONG" })
+        #expect(
+            try await WorkerHarness.wait(timeout: 10) { (try? await WorkerHarness.redis(["PING"], url: url)) == "PONG" }
+        )
         let backend = ResultBackend(url: try RedisURL(parsing: url), logger: WorkerHarness.logger)
         // A script that keeps the server busy for two seconds.
         let busy = Task {
             try await ProcessRunner.run(
                 "/usr/bin/env",
-                ["redis-cli", "-p", "\(port)", "EVAL",
-                 "local s = tonumber(redis.call('TIME')[1]) while tonumber(redis.call('TIME')[1]) < s + 2 do end return 1", "0"],
+                [
+                    "redis-cli", "-p", "\(port)", "EVAL",
+                    "local s = tonumber(redis.call('TIME')[1]) while tonumber(redis.call('TIME')[1]) < s + 2 do end return 1",
+                    "0",
+                ],
                 timeout: 30)
         }
         try await Task.sleep(nanoseconds: 500_000_000)
@@ -465,8 +503,11 @@ struct WorkerInteropTests {
         let python = try #require(TestEnvironment.python("celery-5.7"))
         let celery = Process()
         celery.executableURL = python.deletingLastPathComponent().appendingPathComponent("celery")
-        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryWorkerTests/Support")
-        celery.arguments = ["-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip"]
+        celery.currentDirectoryURL = TestEnvironment.repositoryRoot.appendingPathComponent(
+            "Tests/CeleryWorkerTests/Support")
+        celery.arguments = [
+            "-A", "python_worker", "worker", "-P", "solo", "-Q", queue, "--without-mingle", "--without-gossip",
+        ]
         celery.environment = [
             "SIGMA_BROKER": WorkerHarness.brokerURL, "SIGMA_BACKEND": WorkerHarness.backendURL, "SIGMA_QUEUE": queue,
             "PATH": "/usr/bin:/bin",

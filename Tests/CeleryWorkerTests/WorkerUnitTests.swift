@@ -12,13 +12,14 @@ import Testing
         #expect(bound["x"] == 1 && bound["y"] == 2 && bound["z"] == .null)
     }
 
-    @Test(arguments: [
-        ([], JSONObject(), "add() missing 2 required positional arguments: 'x' and 'y'"),
-        ([1], JSONObject(), "add() missing 1 required positional argument: 'y'"),
-        ([1, 2, 3, 4], JSONObject(), "add() takes from 2 to 3 positional arguments but 4 were given"),
-        ([1], ["x": 2] as JSONObject, "add() got multiple values for argument 'x'"),
-        ([1, 2], ["w": 2] as JSONObject, "add() got an unexpected keyword argument 'w'"),
-    ] as [([JSONValue], JSONObject, String)])
+    @Test(
+        arguments: [
+            ([], JSONObject(), "add() missing 2 required positional arguments: 'x' and 'y'"),
+            ([1], JSONObject(), "add() missing 1 required positional argument: 'y'"),
+            ([1, 2, 3, 4], JSONObject(), "add() takes from 2 to 3 positional arguments but 4 were given"),
+            ([1], ["x": 2] as JSONObject, "add() got multiple values for argument 'x'"),
+            ([1, 2], ["w": 2] as JSONObject, "add() got an unexpected keyword argument 'w'"),
+        ] as [([JSONValue], JSONObject, String)])
     func typeErrorsLikePython(_ args: [JSONValue], _ kwargs: JSONObject, _ message: String) {
         let error = #expect(throws: TaskFailure.self) { try signature.bind(args: args, kwargs: kwargs) }
         #expect(error?.exceptionInfo == .builtin("TypeError", message))
@@ -31,14 +32,15 @@ import Testing
     }
 
     @Test func dotEnvFollowsPythonDecouple() {
-        let file = DotEnvFile(contents: """
-            # comment
-            CELERY_BROKER_URL = redis://h:6379/0
-            QUOTED='a=b # not a comment'
-            DOUBLE="x"
-            NOEQUALS
-            EMPTY=
-            """)
+        let file = DotEnvFile(
+            contents: """
+                # comment
+                CELERY_BROKER_URL = redis://h:6379/0
+                QUOTED='a=b # not a comment'
+                DOUBLE="x"
+                NOEQUALS
+                EMPTY=
+                """)
         #expect(file.values["CELERY_BROKER_URL"] == "redis://h:6379/0")
         #expect(file.values["QUOTED"] == "a=b # not a comment")
         #expect(file.values["DOUBLE"] == "x")

@@ -6,7 +6,9 @@ struct SQLiteBehaviourTests {
 
     @Test func seedDiffersPerCountry() async throws { try await Behaviours.seedDiffersPerCountry(backend) }
     @Test func readsOrderWithDetail() async throws { try await Behaviours.readsOrderWithDetail(backend) }
-    @Test func missingOrderAndMissingDetail() async throws { try await Behaviours.missingOrderAndMissingDetail(backend) }
+    @Test func missingOrderAndMissingDetail() async throws {
+        try await Behaviours.missingOrderAndMissingDetail(backend)
+    }
     @Test func imagesByOrderAndType() async throws { try await Behaviours.imagesByOrderAndType(backend) }
     @Test func imagesByIds() async throws { try await Behaviours.imagesByIds(backend) }
     @Test func actingEmployee() async throws { try await Behaviours.actingEmployee(backend) }
@@ -28,7 +30,9 @@ struct PostgreSQLBehaviourTests {
 
     @Test func seedDiffersPerCountry() async throws { try await Behaviours.seedDiffersPerCountry(backend) }
     @Test func readsOrderWithDetail() async throws { try await Behaviours.readsOrderWithDetail(backend) }
-    @Test func missingOrderAndMissingDetail() async throws { try await Behaviours.missingOrderAndMissingDetail(backend) }
+    @Test func missingOrderAndMissingDetail() async throws {
+        try await Behaviours.missingOrderAndMissingDetail(backend)
+    }
     @Test func imagesByOrderAndType() async throws { try await Behaviours.imagesByOrderAndType(backend) }
     @Test func imagesByIds() async throws { try await Behaviours.imagesByIds(backend) }
     @Test func actingEmployee() async throws { try await Behaviours.actingEmployee(backend) }

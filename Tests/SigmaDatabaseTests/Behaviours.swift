@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-@testable import SigmaDatabase
 import SQLKit
 import Testing
+
+@testable import SigmaDatabase
 
 /// Every database behaviour, written once; `SQLiteBehaviourTests` and
 /// `PostgreSQLBehaviourTests` run each of them against their engine.
@@ -55,8 +56,14 @@ enum Behaviours {
 
     static func missingOrderAndMissingDetail(_ backend: TestBackend) async throws {
         try await TestDatabases.with(backend) { router in
-            do { let actual = try await router.mexico.withSession { try await $0.ordenConDetalle(id: 99) }; #expect(actual == nil) }
-            do { let actual = try await router.argentina.withSession { try await $0.ordenConDetalle(id: 3) }; #expect(actual == nil) }
+            do {
+                let actual = try await router.mexico.withSession { try await $0.ordenConDetalle(id: 99) };
+                #expect(actual == nil)
+            }
+            do {
+                let actual = try await router.argentina.withSession { try await $0.ordenConDetalle(id: 3) };
+                #expect(actual == nil)
+            }
             let error = await #expect(throws: SigmaDatabaseError.self) {
                 _ = try await router.mexico.withSession { try await $0.ordenConDetalle(id: 5) }
             }
@@ -64,7 +71,10 @@ enum Behaviours {
             #expect(error?.alias == "mexico")
             #expect(error?.isRetryable == true)
             // The order itself still reads.
-            do { let actual = try await router.mexico.withSession { try await $0.orden(id: 5) }?.estado; #expect(actual == "recepcion") }
+            do {
+                let actual = try await router.mexico.withSession { try await $0.orden(id: 5) }?.estado;
+                #expect(actual == "recepcion")
+            }
         }
     }
 
@@ -77,10 +87,22 @@ enum Behaviours {
                 #expect(ingreso.first?.imagen == "mexico/servicio_tecnico/imagenes/OS-001-2026/ingreso_3.jpg")
                 #expect(ingreso.first?.imagenOriginal == nil)
                 #expect(ingreso.first?.subidoPorId == 11)
-                do { let actual = try await session.imagenes(ordenId: 1, tipo: "autorizacion").map(\.id); #expect(actual == [6, 7]) }
-                do { let actual = try await session.imagenes(ordenId: 1, tipo: "diagnostico").map(\.id); #expect(actual == [5, 4]) }
-                do { let actual = try await session.imagenes(ordenId: 1, tipo: "reparacion").map(\.id); #expect(actual == [8]) }
-                do { let actual = try await session.imagenes(ordenId: 1, tipo: "egreso").map(\.id); #expect(actual == [9]) }
+                do {
+                    let actual = try await session.imagenes(ordenId: 1, tipo: "autorizacion").map(\.id);
+                    #expect(actual == [6, 7])
+                }
+                do {
+                    let actual = try await session.imagenes(ordenId: 1, tipo: "diagnostico").map(\.id);
+                    #expect(actual == [5, 4])
+                }
+                do {
+                    let actual = try await session.imagenes(ordenId: 1, tipo: "reparacion").map(\.id);
+                    #expect(actual == [8])
+                }
+                do {
+                    let actual = try await session.imagenes(ordenId: 1, tipo: "egreso").map(\.id);
+                    #expect(actual == [9])
+                }
                 do { let actual = try await session.imagenes(ordenId: 3, tipo: "ingreso").isEmpty; #expect(actual) }
             }
             let ar = try await router.argentina.withSession { try await $0.imagenes(ordenId: 1, tipo: "ingreso") }
@@ -95,8 +117,14 @@ enum Behaviours {
                 // 1 is ingreso, 11 belongs to order 2, 999 does not exist.
                 let picked = try await session.imagenes(ids: [4, 1, 5, 11, 999, 4], ordenId: 1, tipo: "diagnostico")
                 #expect(picked.map(\.id) == [5, 4])
-                do { let actual = try await session.imagenes(ids: [], ordenId: 1, tipo: "diagnostico").isEmpty; #expect(actual) }
-                do { let actual = try await session.imagenes(ids: [1, 2, 3], ordenId: 1, tipo: "ingreso").map(\.id); #expect(actual == [3, 1, 2]) }
+                do {
+                    let actual = try await session.imagenes(ids: [], ordenId: 1, tipo: "diagnostico").isEmpty;
+                    #expect(actual)
+                }
+                do {
+                    let actual = try await session.imagenes(ids: [1, 2, 3], ordenId: 1, tipo: "ingreso").map(\.id);
+                    #expect(actual == [3, 1, 2])
+                }
             }
             let ar = try await router.argentina.withSession {
                 try await $0.imagenes(ids: [2, 5, 4], ordenId: 1, tipo: "diagnostico")
@@ -116,7 +144,8 @@ enum Behaviours {
                 let maria = try #require(try await session.empleado(userId: 2))
                 #expect(maria.empleadoId == 11 && maria.email == nil && maria.numeroWhatsapp == nil)
                 #expect(maria.whatsappNumber(for: .mexico) == "")
-                do { let actual = try await session.empleado(userId: 3); #expect(actual == nil) }  // user without employee
+                // A user without an employee.
+                do { let actual = try await session.empleado(userId: 3); #expect(actual == nil) }
                 do { let actual = try await session.empleado(userId: 99); #expect(actual == nil) }  // no such user
                 do { let actual = try await session.empleado(userId: nil); #expect(actual == nil) }
             }
@@ -151,26 +180,61 @@ enum Behaviours {
                 #expect(existing.fechaEnvio == ts("2026-01-12 08:00:00"))
                 #expect(existing.costoManoObra == (backend == .sqlite ? "150.5" : "150.50"))
             }
-            do { let actual = try await router.argentina.withSession { try await $0.cotizacion(ordenId: 1) }; #expect(actual == nil) }
+            do {
+                let actual = try await router.argentina.withSession { try await $0.cotizacion(ordenId: 1) };
+                #expect(actual == nil)
+            }
         }
     }
 
     static func duplicateComponentRule(_ backend: TestBackend) async throws {
         try await TestDatabases.with(backend) { router in
             try await router.mexico.withSession { session in
-                do { let actual = try await session.componentes(nombre: "Batería").map(\.id); #expect(actual == [3, 4]) }
-                do { let actual = try await session.componente(nombre: "Batería", tipoEquipo: "Laptop")?.id; #expect(actual == 4) }
-                do { let actual = try await session.componente(nombre: "Batería", tipoEquipo: "PC")?.id; #expect(actual == 3) }
-                do { let actual = try await session.componente(nombre: "Batería", tipoEquipo: "")?.id; #expect(actual == 3) }
-                do { let actual = try await session.componente(nombre: "Teclado", tipoEquipo: "PC")?.id; #expect(actual == 7) }
-                do { let actual = try await session.componente(nombre: "Teclado", tipoEquipo: "Laptop")?.id; #expect(actual == 6) }
-                do { let actual = try await session.componente(nombre: "RAM", tipoEquipo: "Laptop")?.activo; #expect(actual == false) }
-                do { let actual = try await session.componente(nombre: "bateria", tipoEquipo: "Laptop"); #expect(actual == nil) }
-                do { let actual = try await session.componente(nombre: "Cámara IR Especial", tipoEquipo: "Laptop"); #expect(actual == nil) }
+                do {
+                    let actual = try await session.componentes(nombre: "Batería").map(\.id); #expect(actual == [3, 4])
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Batería", tipoEquipo: "Laptop")?.id;
+                    #expect(actual == 4)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Batería", tipoEquipo: "PC")?.id;
+                    #expect(actual == 3)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Batería", tipoEquipo: "")?.id;
+                    #expect(actual == 3)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Teclado", tipoEquipo: "PC")?.id;
+                    #expect(actual == 7)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Teclado", tipoEquipo: "Laptop")?.id;
+                    #expect(actual == 6)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "RAM", tipoEquipo: "Laptop")?.activo;
+                    #expect(actual == false)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "bateria", tipoEquipo: "Laptop");
+                    #expect(actual == nil)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Cámara IR Especial", tipoEquipo: "Laptop");
+                    #expect(actual == nil)
+                }
             }
             try await router.argentina.withSession { session in
-                do { let actual = try await session.componente(nombre: "Pantalla", tipoEquipo: "Laptop")?.id; #expect(actual == 2) }
-                do { let actual = try await session.componente(nombre: "Pantalla", tipoEquipo: "AIO")?.id; #expect(actual == 3) }
+                do {
+                    let actual = try await session.componente(nombre: "Pantalla", tipoEquipo: "Laptop")?.id;
+                    #expect(actual == 2)
+                }
+                do {
+                    let actual = try await session.componente(nombre: "Pantalla", tipoEquipo: "AIO")?.id;
+                    #expect(actual == 3)
+                }
             }
         }
     }
@@ -179,7 +243,8 @@ enum Behaviours {
         try await TestDatabases.with(backend) { router in
             let now = DjangoTimestamp.now()
             let entries = [
-                ComponenteSeleccion(componenteDB: "Motherboard", dpn: " DPN-MB-77 ", seleccionado: true, esNecesaria: true),
+                ComponenteSeleccion(
+                    componenteDB: "Motherboard", dpn: " DPN-MB-77 ", seleccionado: true, esNecesaria: true),
                 ComponenteSeleccion(componenteDB: "Pantalla", dpn: "X", seleccionado: false),
                 ComponenteSeleccion(componenteDB: "Batería", dpn: "", seleccionado: true, esNecesaria: false),
                 ComponenteSeleccion(componenteDB: "Limpieza y mantenimiento", seleccionado: true),
@@ -197,11 +262,12 @@ enum Behaviours {
             #expect(pieces.map(\.id) == first.piezaIds)
             #expect(pieces.map(\.esNecesaria) == [true, false, true])
             #expect(pieces[0].descripcionAdicional == " DPN-MB-77 ")
-            #expect(pieces.allSatisfy {
-                $0.cantidad == 1 && $0.sugeridaPorTecnico && $0.aceptadaPorCliente == nil && $0.proveedor == ""
-                    && $0.motivoRechazoPieza == "" && $0.fechaCreacion == now && $0.fechaActualizacion == now
-                    && $0.costoUnitario == (backend == .sqlite ? "0" : "0.00")
-            })
+            #expect(
+                pieces.allSatisfy {
+                    $0.cantidad == 1 && $0.sugeridaPorTecnico && $0.aceptadaPorCliente == nil && $0.proveedor == ""
+                        && $0.motivoRechazoPieza == "" && $0.fechaCreacion == now && $0.fechaActualizacion == now
+                        && $0.costoUnitario == (backend == .sqlite ? "0" : "0.00")
+                })
             // A retry finds the pieces and creates nothing.
             let retry = try await router.mexico.transaction {
                 try await $0.precrearPiezas(ordenId: 1, componentes: entries, tipoEquipo: "Laptop", now: now)
@@ -222,7 +288,11 @@ enum Behaviours {
             let orderTwo = try await router.mexico.withSession { try await $0.piezasCotizadas(cotizacionId: 2) }
             #expect(orderTwo.map(\.ordenPrioridad) == [1, 1])
             #expect(orderTwo.map(\.componenteId) == [1, 2])
-            do { let actual = try await router.argentina.withSession { try await $0.piezasCotizadas(cotizacionId: 1) }.isEmpty; #expect(actual) }
+            do {
+                let actual = try await router.argentina.withSession { try await $0.piezasCotizadas(cotizacionId: 1) }
+                    .isEmpty;
+                #expect(actual)
+            }
         }
     }
 
@@ -231,10 +301,21 @@ enum Behaviours {
             let now = DjangoTimestamp.now()
             let target = EstadoOrden.diagnosticoEnviadoCliente
             try await router.mexico.transaction { session in
-                do { let actual = try await session.cambiarEstado(ordenId: 1, a: target, now: now); #expect(actual == "diagnostico") }
-                do { let actual = try await session.cambiarEstado(ordenId: 3, a: target, now: now); #expect(actual == "") }
-                do { let actual = try await session.cambiarEstado(ordenId: 4, a: target, now: now); #expect(actual == "estado_retirado") }
-                do { let actual = try await session.cambiarEstado(ordenId: 6, a: target, now: now); #expect(actual == target) }
+                do {
+                    let actual = try await session.cambiarEstado(ordenId: 1, a: target, now: now);
+                    #expect(actual == "diagnostico")
+                }
+                do {
+                    let actual = try await session.cambiarEstado(ordenId: 3, a: target, now: now); #expect(actual == "")
+                }
+                do {
+                    let actual = try await session.cambiarEstado(ordenId: 4, a: target, now: now);
+                    #expect(actual == "estado_retirado")
+                }
+                do {
+                    let actual = try await session.cambiarEstado(ordenId: 6, a: target, now: now);
+                    #expect(actual == target)
+                }
             }
             try await router.mexico.withSession { session in
                 let one = try #require(try await session.orden(id: 1))
@@ -247,19 +328,29 @@ enum Behaviours {
                 #expect(change.esSistema && change.usuarioId == nil)
                 #expect(change.tecnicoAnteriorId == nil && change.tecnicoNuevoId == nil)
                 #expect(change.fechaEvento == now)
-                do { let actual = try await session.historial(ordenId: 3).isEmpty; #expect(actual) }  // empty previous state
+                // An empty previous state.
+                do { let actual = try await session.historial(ordenId: 3).isEmpty; #expect(actual) }
                 do { let actual = try await session.orden(id: 3)?.estado; #expect(actual == target) }
                 do { let actual = try await session.historial(ordenId: 6).isEmpty; #expect(actual) }  // same state
                 let unknown = try await session.historial(ordenId: 4)
                 #expect(unknown.map(\.comentario) == ["Estado cambiado de 'None' a 'Diagnóstico Enviado al Cliente'"])
                 // Argentina untouched.
             }
-            do { let actual = try await router.argentina.withSession { try await $0.orden(id: 1) }?.estado; #expect(actual == "recepcion") }
+            do {
+                let actual = try await router.argentina.withSession { try await $0.orden(id: 1) }?.estado;
+                #expect(actual == "recepcion")
+            }
             try await router.argentina.withSession { session in
-                do { let actual = try await session.cambiarEstado(ordenId: 2, a: target, now: now); #expect(actual == "diagnostico") }
+                do {
+                    let actual = try await session.cambiarEstado(ordenId: 2, a: target, now: now);
+                    #expect(actual == "diagnostico")
+                }
                 do { let actual = try await session.historial(ordenId: 2).count; #expect(actual == 1) }
             }
-            do { let actual = try await router.mexico.withSession { try await $0.orden(id: 2) }?.estado; #expect(actual == "espera") }
+            do {
+                let actual = try await router.mexico.withSession { try await $0.orden(id: 2) }?.estado;
+                #expect(actual == "espera")
+            }
             let error = await #expect(throws: SigmaDatabaseError.self) {
                 try await router.mexico.withSession { try await $0.cambiarEstado(ordenId: 99, a: target) }
             }
@@ -272,10 +363,12 @@ enum Behaviours {
             let now = DjangoTimestamp.now()
             let comment = "📧 Diagnóstico enviado al cliente (background) (cliente.uno@example.com)\n📋 Folio: F-1"
             let id = try await router.mexico.withSession {
-                try await $0.registrarHistorial(ordenId: 1, tipoEvento: "email", comentario: comment, empleadoId: 10, now: now)
+                try await $0.registrarHistorial(
+                    ordenId: 1, tipoEvento: "email", comentario: comment, empleadoId: 10, now: now)
             }
             let sistema = try await router.mexico.withSession {
-                try await $0.registrarHistorial(ordenId: 1, tipoEvento: "sistema", empleadoId: nil, now: ts("2026-03-01 10:00:00"))
+                try await $0.registrarHistorial(
+                    ordenId: 1, tipoEvento: "sistema", empleadoId: nil, now: ts("2026-03-01 10:00:00"))
             }
             try await router.mexico.withSession { session in
                 let rows = try await session.historial(ordenId: 1)
@@ -298,7 +391,10 @@ enum Behaviours {
                     #expect(flags == [0])
                 }
             }
-            do { let actual = try await router.argentina.withSession { try await $0.historial(ordenId: 1) }.isEmpty; #expect(actual) }
+            do {
+                let actual = try await router.argentina.withSession { try await $0.historial(ordenId: 1) }.isEmpty;
+                #expect(actual)
+            }
         }
     }
 
@@ -311,7 +407,8 @@ enum Behaviours {
                         tipoEquipo: "Laptop"
                     )
                     try await session.cambiarEstado(ordenId: 1, a: EstadoOrden.diagnosticoEnviadoCliente)
-                    try await session.registrarHistorial(ordenId: 1, tipoEvento: "email", comentario: "x", empleadoId: 10)
+                    try await session.registrarHistorial(
+                        ordenId: 1, tipoEvento: "email", comentario: "x", empleadoId: 10)
                     throw Rollback()
                 }
             }
@@ -324,32 +421,43 @@ enum Behaviours {
             // A statement failing halfway (deferred foreign key, detected at COMMIT) also leaves nothing.
             let error = await #expect(throws: SigmaDatabaseError.self) {
                 try await router.mexico.transaction { session in
-                    try await session.registrarHistorial(ordenId: 1, tipoEvento: "sistema", comentario: "ok", empleadoId: nil)
-                    try await session.registrarHistorial(ordenId: 1, tipoEvento: "sistema", comentario: "bad", empleadoId: 999)
+                    try await session.registrarHistorial(
+                        ordenId: 1, tipoEvento: "sistema", comentario: "ok", empleadoId: nil)
+                    try await session.registrarHistorial(
+                        ordenId: 1, tipoEvento: "sistema", comentario: "bad", empleadoId: 999)
                 }
             }
             #expect(error?.code == .queryFailed)
-            do { let actual = try await router.mexico.withSession { try await $0.historial(ordenId: 1) }.map(\.id); #expect(actual == [1]) }
+            do {
+                let actual = try await router.mexico.withSession { try await $0.historial(ordenId: 1) }.map(\.id);
+                #expect(actual == [1])
+            }
             // The pool still works after the failed transactions.
             let committed = try await router.mexico.transaction { session in
-                try await session.registrarHistorial(ordenId: 1, tipoEvento: "sistema", comentario: "ok", empleadoId: nil)
+                try await session.registrarHistorial(
+                    ordenId: 1, tipoEvento: "sistema", comentario: "ok", empleadoId: nil)
             }
-            do { let actual = try await router.mexico.withSession { try await $0.historial(ordenId: 1) }.map(\.id); #expect(actual.contains(committed)) }
+            do {
+                let actual = try await router.mexico.withSession { try await $0.historial(ordenId: 1) }.map(\.id);
+                #expect(actual.contains(committed))
+            }
         }
     }
 
     static func unreachableDatabase(_ backend: TestBackend) async throws {
         let capture = LogCapture()
         let secret = "s3cret-Pa55-\(UUID().uuidString.prefix(6))"
-        let configuration: DatabaseConfiguration = switch backend {
-        case .sqlite:
-            DatabaseConfiguration(engine: .sqlite, baseDirectory: "/nonexistent-sigma-dir/sub", connectTimeout: .seconds(3))
-        case .postgresql:
-            DatabaseConfiguration(
-                engine: .postgresql, mexicoName: "inventario_mexico", argentinaName: "inventario_argentina",
-                user: "sigma", password: secret, host: "127.0.0.1", port: 1, connectTimeout: .seconds(3)
-            )
-        }
+        let configuration: DatabaseConfiguration =
+            switch backend {
+            case .sqlite:
+                DatabaseConfiguration(
+                    engine: .sqlite, baseDirectory: "/nonexistent-sigma-dir/sub", connectTimeout: .seconds(3))
+            case .postgresql:
+                DatabaseConfiguration(
+                    engine: .postgresql, mexicoName: "inventario_mexico", argentinaName: "inventario_argentina",
+                    user: "sigma", password: secret, host: "127.0.0.1", port: 1, connectTimeout: .seconds(3)
+                )
+            }
         let router = DatabaseRouter(configuration: configuration, logger: capture.logger())
         let error = await #expect(throws: SigmaDatabaseError.self) {
             _ = try await router.argentina.withSession { try await $0.orden(id: 1) }

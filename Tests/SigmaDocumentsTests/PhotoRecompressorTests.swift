@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func smallImagesKeepTheirSize() throws {
-        let out = try PhotoRecompressor.recompressForCustomerEmail(try TestSupport.syntheticJPEG(width: 640, height: 480))
+        let out = try PhotoRecompressor.recompressForCustomerEmail(
+            try TestSupport.syntheticJPEG(width: 640, height: 480))
         #expect(out.width == 640 && out.height == 480)
     }
 
@@ -92,22 +93,27 @@ import Testing
                 var total = 0.0, sum = 0.0
                 for k in lo..<max(lo, hi) {
                     let x = (Double(k) - centre + 0.5) / fscale
-                    let weight = x == 0 ? 1 : abs(x) >= 3 ? 0 : 3 * sin(.pi * x) * sin(.pi * x / 3) / (.pi * .pi * x * x)
+                    let weight =
+                        x == 0 ? 1 : abs(x) >= 3 ? 0 : 3 * sin(.pi * x) * sin(.pi * x / 3) / (.pi * .pi * x * x)
                     total += weight
                     sum += weight * line[k]
                 }
                 return min(max((sum / total).rounded(), 0), 255)
             }
             var mid = [Double](repeating: 0, count: ow * h * c)
-            for y in 0..<h { for ch in 0..<c {
-                let row = (0..<w).map { Double(src[(y * w + $0) * c + ch]) }
-                for x in 0..<ow { mid[(y * ow + x) * c + ch] = sample(row, x, outSize: ow) }
-            } }
+            for y in 0..<h {
+                for ch in 0..<c {
+                    let row = (0..<w).map { Double(src[(y * w + $0) * c + ch]) }
+                    for x in 0..<ow { mid[(y * ow + x) * c + ch] = sample(row, x, outSize: ow) }
+                }
+            }
             var out = [UInt8](repeating: 0, count: ow * oh * c)
-            for x in 0..<ow { for ch in 0..<c {
-                let column = (0..<h).map { mid[($0 * ow + x) * c + ch] }
-                for y in 0..<oh { out[(y * ow + x) * c + ch] = UInt8(sample(column, y, outSize: oh)) }
-            } }
+            for x in 0..<ow {
+                for ch in 0..<c {
+                    let column = (0..<h).map { mid[($0 * ow + x) * c + ch] }
+                    for y in 0..<oh { out[(y * ow + x) * c + ch] = UInt8(sample(column, y, outSize: oh)) }
+                }
+            }
             return out
         }
         var state: UInt32 = 99
@@ -147,19 +153,21 @@ import Testing
                     var mismatches = 0
                     for y in 0..<out.height {
                         for x in 0..<out.width {
-                            let (sx, sy): (Int, Int) = switch orientation {
-                            case 1: (x, y)
-                            case 2: (w - 1 - x, y)
-                            case 3: (w - 1 - x, h - 1 - y)
-                            case 4: (x, h - 1 - y)
-                            case 5: (y, x)
-                            case 6: (y, h - 1 - x)
-                            case 7: (w - 1 - y, h - 1 - x)
-                            default: (w - 1 - y, x)
-                            }
+                            let (sx, sy): (Int, Int) =
+                                switch orientation {
+                                case 1: (x, y)
+                                case 2: (w - 1 - x, y)
+                                case 3: (w - 1 - x, h - 1 - y)
+                                case 4: (x, h - 1 - y)
+                                case 5: (y, x)
+                                case 6: (y, h - 1 - x)
+                                case 7: (w - 1 - y, h - 1 - x)
+                                default: (w - 1 - y, x)
+                                }
                             for c in 0..<model.channels
                             where out.pixels[(y * out.width + x) * model.channels + c]
-                                != image.pixels[(sy * w + sx) * model.channels + c] {
+                                != image.pixels[(sy * w + sx) * model.channels + c]
+                            {
                                 mismatches += 1
                             }
                         }
@@ -209,7 +217,9 @@ import Testing
         let compressor = RhitsoPhotoCompressor(temporaryDirectory: directory)
         let result = try compressor.compress(fileAt: small)
         #expect(!result.wasCompressed && result.path == small)
-        #expect(throws: DocumentError.self) { try compressor.compress(fileAt: directory.appendingPathComponent("none.jpg")) }
+        #expect(throws: DocumentError.self) {
+            try compressor.compress(fileAt: directory.appendingPathComponent("none.jpg"))
+        }
     }
 
     @Test func rhitsoCompressorWritesTheTempFile() throws {
@@ -220,7 +230,8 @@ import Testing
             state = state &* 1_664_525 &+ 1_013_904_223
             image.pixels[i] = UInt8(truncatingIfNeeded: state >> 24)
         }
-        let source = try TestSupport.write(try ImageCodec.encodeJPEG(image, quality: 95, optimize: false), "ingreso_big.jpg")
+        let source = try TestSupport.write(
+            try ImageCodec.encodeJPEG(image, quality: 95, optimize: false), "ingreso_big.jpg")
         let directory = TestSupport.outputDirectory.appendingPathComponent("rhitso-temp")
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         let result = try RhitsoPhotoCompressor(temporaryDirectory: directory).compress(fileAt: source, now: now)

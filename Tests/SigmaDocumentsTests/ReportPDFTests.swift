@@ -26,7 +26,8 @@ import Testing
         ] {
             #expect(text.contains(expected), "missing \(expected)")
         }
-        let info = try TestSupport.run("pdfinfo", [TestSupport.outputDirectory.appendingPathComponent("rhitso.pdf").path])
+        let info = try TestSupport.run(
+            "pdfinfo", [TestSupport.outputDirectory.appendingPathComponent("rhitso.pdf").path])
         #expect(info.output.contains("Formato RHITSO - Equipo ABC 123/XYZ"))
     }
 
@@ -67,7 +68,9 @@ import Testing
     }
 
     @Test func diagnosticoManyExtrasSpillOver() throws {
-        var components = (1...40).map { DiagnosticoReport.Component(name: "Extra \($0)", dpn: "D\($0)", selected: $0 % 2 == 0) }
+        var components = (1...40).map {
+            DiagnosticoReport.Component(name: "Extra \($0)", dpn: "D\($0)", selected: $0 % 2 == 0)
+        }
         components.append(.init(name: "", dpn: "ignored"))
         let text = try check(
             try TestSupport.diagnostico(components: components).renderPDF(), "diagnostico_extras.pdf", pages: 3)
@@ -77,8 +80,11 @@ import Testing
     @Test func fileNamesFollowTheSpec() {
         let date = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 UTC
         let utc = TimeZone(identifier: "UTC")!
-        #expect(RhitsoReport.fileName(serialNumber: "ABC 123/XYZ", date: date, timeZone: utc) == "RHITSO_20261118_ABC_123_XYZ.pdf")
-        #expect(DiagnosticoReport.fileName(folio: "MX 1/2", date: date, timeZone: utc) == "DIAGNOSTICO_20261118_MX_1_2.pdf")
+        #expect(
+            RhitsoReport.fileName(serialNumber: "ABC 123/XYZ", date: date, timeZone: utc)
+                == "RHITSO_20261118_ABC_123_XYZ.pdf")
+        #expect(
+            DiagnosticoReport.fileName(folio: "MX 1/2", date: date, timeZone: utc) == "DIAGNOSTICO_20261118_MX_1_2.pdf")
         #expect(RhitsoReport.orderNumber(clientOrder: "", orderID: 42) == "ORD-42")
     }
 

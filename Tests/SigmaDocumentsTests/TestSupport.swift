@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import SigmaDocuments
 
 /// Paths and sample inputs shared by the tests.
@@ -47,15 +48,19 @@ enum TestSupport {
             diagram: asset("rhitso/diagrama.png"), authorization: authorization, letterhead: letterhead,
             info: PDFDocumentInfo(
                 title: "Formato RHITSO - Equipo ABC 123/XYZ", author: "SIC Comercialización y Servicios México SC",
-                subject: "Envío de equipo a RHITSO para revisión especializada", creator: "SIC México - Sistema RHITSO"))
+                subject: "Envío de equipo a RHITSO para revisión especializada", creator: "SIC México - Sistema RHITSO")
+        )
     }
 
-    static func diagnostico(components: [DiagnosticoReport.Component]? = nil, diagnosis: String? = nil) -> DiagnosticoReport {
+    static func diagnostico(components: [DiagnosticoReport.Component]? = nil, diagnosis: String? = nil)
+        -> DiagnosticoReport
+    {
         DiagnosticoReport(
             date: "25/11/2026", folio: "MX_CIS_MX_SAT_00123", brand: "Dell", model: "Latitude 5420",
             equipmentType: DiagnosticoReport.equipmentTypeLabel("laptop"), serialNumber: "ABC 123/XYZ",
             userReport: "No enciende.\nSe escucha un pitido.",
-            diagnosis: diagnosis ?? "Se detecta falla en la tarjeta madre.\n\nSe recomienda cambio de batería y limpieza.",
+            diagnosis: diagnosis
+                ?? "Se detecta falla en la tarjeta madre.\n\nSe recomienda cambio de batería y limpieza.",
             components: components ?? [
                 .init(name: "Motherboard", dpn: "DPN: 0XPJWG", selected: true, necessary: true),
                 .init(name: "Batería", dpn: "CP6DF", selected: true, necessary: false),

@@ -36,9 +36,15 @@ enum EndToEnd {
             #expect(mail.subject == "🔧ENVIO DE EQUIPO RHITSO - OS-001-2026")
             #expect(mail.from_names == ["RHITSO System"])
             #expect(mail.from_addresses == ["noreply@sigma.example"])
-            #expect(mail.to_addresses == ["laboratorio@rhitso.example.com", "recepcion@rhitso.example.com", "jefe@rhitso.example.com"])
+            #expect(
+                mail.to_addresses == [
+                    "laboratorio@rhitso.example.com", "recepcion@rhitso.example.com", "jefe@rhitso.example.com",
+                ])
             #expect(mail.cc_addresses == ["jperez@example.com"])
-            #expect(mail.parts.map(\.content_type) == ["text/html", "application/pdf", "image/jpeg", "image/jpeg", "image/jpeg"])
+            #expect(
+                mail.parts.map(\.content_type) == [
+                    "text/html", "application/pdf", "image/jpeg", "image/jpeg", "image/jpeg",
+                ])
             let pdf = mail.parts[1]
             #expect(pdf.filename?.hasPrefix("RHITSO_") == true)
             #expect(pdf.filename?.hasSuffix("_5CD1234XYZ.pdf") == true)
@@ -54,8 +60,12 @@ enum EndToEnd {
             #expect(text.contains("IMAGENES DE AUTORIZACION"))
 
             let history = try h.query(
-                "SELECT tipo_evento, comentario, usuario_id, CASE WHEN es_sistema THEN 1 ELSE 0 END FROM servicio_tecnico_historialorden WHERE orden_id = 1 ORDER BY id")
-            #expect(history.last == "sistema|📧 Correo RHITSO enviado (background) a: laboratorio@rhitso.example.com, recepcion@rhitso.example.com y 1 más (con 1 copia(s))|10|0")
+                "SELECT tipo_evento, comentario, usuario_id, CASE WHEN es_sistema THEN 1 ELSE 0 END FROM servicio_tecnico_historialorden WHERE orden_id = 1 ORDER BY id"
+            )
+            #expect(
+                history.last
+                    == "sistema|📧 Correo RHITSO enviado (background) a: laboratorio@rhitso.example.com, recepcion@rhitso.example.com y 1 más (con 1 copia(s))|10|0"
+            )
             #expect(history.count == 2)
             // No temporary file left behind.
             let leftovers = (try? FileManager.default.subpathsOfDirectory(atPath: h.base + "/media/temp")) ?? []
@@ -82,8 +92,16 @@ enum EndToEnd {
             #expect(mail.from_names == ["Servicio Técnico System"])
             #expect(mail.to_addresses == ["cliente.uno@example.com"])
             #expect(mail.cc_addresses == ["jperez@example.com"])
-            #expect(mail.parts.map(\.content_id) == [nil, "<logo_sic>", "<icon_link>", "<icon_instagram>", "<icon_facebook>", "<icon_whatsapp>", nil, nil, nil])
-            #expect(mail.parts.map(\.content_type) == ["text/html", "image/png", "image/png", "image/png", "image/png", "image/png", "application/pdf", "image/jpeg", "image/jpeg"])
+            #expect(
+                mail.parts.map(\.content_id) == [
+                    nil, "<logo_sic>", "<icon_link>", "<icon_instagram>", "<icon_facebook>", "<icon_whatsapp>", nil,
+                    nil, nil,
+                ])
+            #expect(
+                mail.parts.map(\.content_type) == [
+                    "text/html", "image/png", "image/png", "image/png", "image/png", "image/png", "application/pdf",
+                    "image/jpeg", "image/jpeg",
+                ])
             // Photos follow fecha_subida (5 before 4); image 1 is not a diagnosis photo.
             #expect(mail.parts[7].filename == "diagnostico_5_diagnostico_5.jpg")
             #expect(mail.parts[8].filename == "diagnostico_4_diagnostico_4.jpg")
@@ -96,15 +114,23 @@ enum EndToEnd {
             let text = try ParsedMail.pdfText(mail.parts[6].data)
             #expect(text.contains("DX-2026/0001") && text.contains("PIEZAS A COTIZAR") && text.contains("L52480-001"))
 
-            #expect(try h.query("SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = 1") == ["diagnostico_enviado_cliente"])
+            #expect(
+                try h.query("SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = 1") == [
+                    "diagnostico_enviado_cliente"
+                ])
             let pieces = try h.query(
-                "SELECT componente_id, descripcion_adicional, CASE WHEN es_necesaria THEN 1 ELSE 0 END, orden_prioridad FROM servicio_tecnico_piezacotizada WHERE cotizacion_id = 1 ORDER BY orden_prioridad")
+                "SELECT componente_id, descripcion_adicional, CASE WHEN es_necesaria THEN 1 ELSE 0 END, orden_prioridad FROM servicio_tecnico_piezacotizada WHERE cotizacion_id = 1 ORDER BY orden_prioridad"
+            )
             // Batería has two catalogue rows: the laptop one (id 4) matches the order's equipment type.
             #expect(pieces == ["1|L52480-001|1|1", "4|BAT-41|0|2", "5||1|3"])
             let history = try h.query(
-                "SELECT tipo_evento, estado_anterior, estado_nuevo, comentario, COALESCE(usuario_id, 0), CASE WHEN es_sistema THEN 1 ELSE 0 END FROM servicio_tecnico_historialorden WHERE orden_id = 1 ORDER BY id")
+                "SELECT tipo_evento, estado_anterior, estado_nuevo, comentario, COALESCE(usuario_id, 0), CASE WHEN es_sistema THEN 1 ELSE 0 END FROM servicio_tecnico_historialorden WHERE orden_id = 1 ORDER BY id"
+            )
             try #require(history.count == 3)
-            #expect(history[1] == "cambio_estado|diagnostico|diagnostico_enviado_cliente|Estado cambiado de 'En Diagnóstico' a 'Diagnóstico Enviado al Cliente'|0|1")
+            #expect(
+                history[1]
+                    == "cambio_estado|diagnostico|diagnostico_enviado_cliente|Estado cambiado de 'En Diagnóstico' a 'Diagnóstico Enviado al Cliente'|0|1"
+            )
             let comment = """
                 📧 Diagnóstico enviado al cliente (background) (cliente.uno@example.com)
                 📋 Folio: DX-2026/0001
@@ -137,14 +163,16 @@ enum EndToEnd {
             #expect(mail.to_addresses == ["cliente.uno@example.com"])
             #expect(mail.cc_addresses == ["mlopez@example.com", "jperez@example.com"])
             // Photos by fecha_subida then id: 3 (15:45) then 1 and 2 (16:00).
-            #expect(mail.parts.compactMap { $0.disposition == "attachment" ? $0.filename : nil }
-                == ["ingreso_3_ingreso_3.jpg", "ingreso_1_ingreso_1.jpg", "ingreso_2_ingreso_2.jpg"])
+            #expect(
+                mail.parts.compactMap { $0.disposition == "attachment" ? $0.filename : nil }
+                    == ["ingreso_3_ingreso_3.jpg", "ingreso_1_ingreso_1.jpg", "ingreso_2_ingreso_2.jpg"])
             #expect(mail.parts.filter { $0.disposition == "inline" }.count == 5)
             let html = String(decoding: mail.parts[0].data, as: UTF8.self)
             #expect(html.contains("✅ Incluido") && html.contains("CHG-998877"))
 
             let rows = try h.query(
-                "SELECT tipo_evento, comentario, usuario_id FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'")
+                "SELECT tipo_evento, comentario, usuario_id FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'"
+            )
             #expect(rows.count == 1)
             let expected = """
                 email|📧 Imágenes de ingreso enviadas al cliente (background) (cliente.uno@example.com)
@@ -159,19 +187,27 @@ enum EndToEnd {
 
     static func notFoundAndBadAlias(_ backend: Backend) async throws {
         try await Harness.with(backend) { h in
-            let missing = try h.enqueue("imagenes", #"{"orden_id": 999, "imagenes_ids": ["1"], "destinatarios_copia": [], "mensaje_personalizado": "", "usuario_id": null}"#)
+            let missing = try h.enqueue(
+                "imagenes",
+                #"{"orden_id": 999, "imagenes_ids": ["1"], "destinatarios_copia": [], "mensaje_personalizado": "", "usuario_id": null}"#
+            )
             let notFound = try h.result(missing)
             #expect(notFound["status"] as? String == "SUCCESS")
             let result = notFound["result"] as? [String: Any]
             #expect(result?["success"] as? Bool == false)
             #expect(result?["mensaje"] as? String == "Orden ID 999 no encontrada.")
 
-            let rhitsoMissing = try h.enqueue("rhitso", #"{"orden_id": 999, "destinatarios_principales": ["a@b.example"], "copia_empleados": []}"#)
-            #expect((try h.result(rhitsoMissing)["result"] as? [String: Any])?["mensaje"] as? String
-                == "Orden ID 999 no encontrada en la base de datos.")
+            let rhitsoMissing = try h.enqueue(
+                "rhitso", #"{"orden_id": 999, "destinatarios_principales": ["a@b.example"], "copia_empleados": []}"#)
+            #expect(
+                (try h.result(rhitsoMissing)["result"] as? [String: Any])?["mensaje"] as? String
+                    == "Orden ID 999 no encontrada en la base de datos.")
 
             // HEAD call shape with an unknown country: fails at once, no retry.
-            let bad = try h.enqueue("rhitso", #"{"orden_id": 1, "destinatarios_principales": ["a@b.example"], "copia_empleados": [], "db_alias": "chile", "asunto_correo": "x"}"#)
+            let bad = try h.enqueue(
+                "rhitso",
+                #"{"orden_id": 1, "destinatarios_principales": ["a@b.example"], "copia_empleados": [], "db_alias": "chile", "asunto_correo": "x"}"#
+            )
             let failed = try h.result(bad)
             #expect(failed["status"] as? String == "FAILURE")
             #expect((failed["result"] as? [String: Any])?["exc_type"] as? String == "ValueError")
@@ -185,7 +221,8 @@ enum EndToEnd {
         try await Harness.with(backend) { h in
             let id = try h.enqueue(
                 "imagenes",
-                #"{"orden_id": 1, "imagenes_ids": ["1"], "destinatarios_copia": [], "mensaje_personalizado": "Fotos", "usuario_id": 1, "db_alias": "argentina"}"#)
+                #"{"orden_id": 1, "imagenes_ids": ["1"], "destinatarios_copia": [], "mensaje_personalizado": "Fotos", "usuario_id": 1, "db_alias": "argentina"}"#
+            )
             let outcome = try h.result(id)
             #expect(outcome["status"] as? String == "SUCCESS")
             let result = try #require(outcome["result"] as? [String: Any])
@@ -197,7 +234,10 @@ enum EndToEnd {
             let mail = try ParsedMail.parse(messages[0])
             #expect(mail.subject == "📸 Fotografías de ingreso - Orden AR-OS-0001")
             #expect(mail.to_addresses == ["cliente.ar1@example.com"])
-            #expect(mail.parts.compactMap { $0.disposition == "attachment" ? $0.filename : nil } == ["ingreso_1_ingreso_1.jpg"])
+            #expect(
+                mail.parts.compactMap { $0.disposition == "attachment" ? $0.filename : nil } == [
+                    "ingreso_1_ingreso_1.jpg"
+                ])
             let html = String(decoding: mail.parts[0].data, as: UTF8.self)
             #expect(html.contains("SIC Argentina") && html.contains("ThinkCentre M70a"))
             // Employee 20 (user 1 in Argentina), with the country's calling code.
@@ -208,15 +248,20 @@ enum EndToEnd {
                 "SELECT comentario, usuario_id FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'",
                 in: .argentina)
             #expect(rows.count == 1)
-            #expect(rows.first?.hasPrefix("📧 Imágenes de ingreso enviadas al cliente (background) (cliente.ar1@example.com)") == true)
+            #expect(
+                rows.first?.hasPrefix(
+                    "📧 Imágenes de ingreso enviadas al cliente (background) (cliente.ar1@example.com)") == true)
             #expect(rows.first?.hasSuffix("|20") == true)
-            #expect(try h.query(
-                "SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'") == ["0"])
+            #expect(
+                try h.query(
+                    "SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'")
+                    == ["0"])
         }
     }
 
     static func refusedMailRetriesThenFails(_ backend: Backend) async throws {
-        try await Harness.with(backend, smtpOptions: ["--refuse-all", "451 4.3.0 try again later"], retryCountdown: 1) { h in
+        try await Harness.with(backend, smtpOptions: ["--refuse-all", "451 4.3.0 try again later"], retryCountdown: 1) {
+            h in
             let started = Date()
             let id = try h.enqueue("diagnostico", diagnosticoKwargs)
             // RHITSO recompresses photo 1 into a temporary copy on every attempt.
@@ -237,7 +282,8 @@ enum EndToEnd {
             #expect(try await h.watch(rhitso, seconds: 60).last == "FAILURE")
             let temporary = h.base + "/media/temp/compressed"
             var isDirectory: ObjCBool = false
-            #expect(FileManager.default.fileExists(atPath: temporary, isDirectory: &isDirectory) && isDirectory.boolValue)
+            #expect(
+                FileManager.default.fileExists(atPath: temporary, isDirectory: &isDirectory) && isDirectory.boolValue)
             #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
         }
     }
@@ -263,8 +309,14 @@ enum EndToEnd {
             #expect(outcome["status"] as? String == "SUCCESS")
             #expect((outcome["result"] as? [String: Any])?["piezas_creadas"] as? Int == 3)
             #expect(h.smtp.messages().count == 1)
-            #expect(try h.query("SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = 1") == ["diagnostico_enviado_cliente"])
-            #expect(try h.query("SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'") == ["1"])
+            #expect(
+                try h.query("SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = 1") == [
+                    "diagnostico_enviado_cliente"
+                ])
+            #expect(
+                try h.query(
+                    "SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1 AND tipo_evento = 'email'")
+                    == ["1"])
         }
     }
 }

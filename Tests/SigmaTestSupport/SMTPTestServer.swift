@@ -34,12 +34,16 @@ public final class SMTPTestServer: @unchecked Sendable {
         guard let python = TestEnvironment.python("celery-5.7") else {
             throw TestServerError("no .venv/celery-5.7 (scripts/setup-python.sh makes it)")
         }
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-smtp-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("sigma-smtp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = python
         process.arguments =
-            [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/mail/smtp_test_server.py").path, "--dir", directory]
+            [
+                TestEnvironment.repositoryRoot.appendingPathComponent("scripts/mail/smtp_test_server.py").path, "--dir",
+                directory,
+            ]
             + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -79,7 +83,8 @@ public final class SMTPTestServer: @unchecked Sendable {
         try messages().map { path in
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             let envelopePath = String(path.dropLast(".eml".count)) + ".json"
-            let envelope = try JSONDecoder().decode(Envelope.self, from: Data(contentsOf: URL(fileURLWithPath: envelopePath)))
+            let envelope = try JSONDecoder().decode(
+                Envelope.self, from: Data(contentsOf: URL(fileURLWithPath: envelopePath)))
             return Received(bytes: Array(bytes), mailFrom: envelope.mail_from, recipients: envelope.rcpt_tos)
         }
     }

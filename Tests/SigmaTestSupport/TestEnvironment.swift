@@ -27,7 +27,9 @@ public enum TestEnvironment {
 
     /// True when the test Redis server answers PING.
     public static let redisAvailable: Bool = {
-        guard let result = try? ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-u", redisURL, "ping"], timeout: 5)
+        guard
+            let result = try? ProcessRunner.runBlocking(
+                "/usr/bin/env", ["redis-cli", "-u", redisURL, "ping"], timeout: 5)
         else { return false }
         return result.status == 0 && result.standardOutput.contains("PONG")
     }()

@@ -31,10 +31,12 @@ public struct ControlRequest: Sendable, Hashable {
     public static func decode(_ bytes: some Collection<UInt8>) throws(CeleryWireError) -> ControlRequest {
         let envelope = try KombuEnvelope.decode(bytes)
         guard let body = try envelope.decodedBody().objectValue else {
-            throw CeleryWireError(.malformedBody, field: "body", expected: "object", message: "a control request body is a JSON object")
+            throw CeleryWireError(
+                .malformedBody, field: "body", expected: "object", message: "a control request body is a JSON object")
         }
         guard let method = body["method"]?.stringValue else {
-            throw CeleryWireError(.missingField, field: "body.method", expected: "string", message: "no method in the control request")
+            throw CeleryWireError(
+                .missingField, field: "body.method", expected: "string", message: "no method in the control request")
         }
         var request = ControlRequest(method: method, arguments: body["arguments"]?.objectValue ?? JSONObject())
         request.destination = body["destination"]?.arrayValue?.compactMap(\.stringValue)
@@ -42,7 +44,8 @@ public struct ControlRequest: Sendable, Hashable {
         request.matcher = body["matcher"]?.stringValue
         request.ticket = body["ticket"]?.stringValue
         if let reply = body["reply_to"]?.objectValue, let routingKey = reply["routing_key"]?.stringValue {
-            request.replyTo = ReplyAddress(exchange: reply["exchange"]?.stringValue ?? "reply.celery.pidbox", routingKey: routingKey)
+            request.replyTo = ReplyAddress(
+                exchange: reply["exchange"]?.stringValue ?? "reply.celery.pidbox", routingKey: routingKey)
         }
         request.clock = envelope.headers["clock"]?.intValue.map { Int($0) }
         return request
@@ -73,10 +76,12 @@ public struct ControlRequest: Sendable, Hashable {
         guard let ticket, let replyTo else { return nil }
         let body = JSONSerializer().serialize(.object(JSONObject([(node, value)])))
         let properties = MessageProperties(
-            deliveryTag: deliveryTag, deliveryInfo: DeliveryInfo(exchange: replyTo.exchange, routingKey: replyTo.routingKey),
+            deliveryTag: deliveryTag,
+            deliveryInfo: DeliveryInfo(exchange: replyTo.exchange, routingKey: replyTo.routingKey),
             deliveryMode: 1)
         return KombuEnvelope(
-            body: Data(body).base64EncodedString(), headers: JSONObject([("ticket", .string(ticket)), ("clock", .int(Int64(clock)))]),
+            body: Data(body).base64EncodedString(),
+            headers: JSONObject([("ticket", .string(ticket)), ("clock", .int(Int64(clock)))]),
             properties: properties)
     }
 }

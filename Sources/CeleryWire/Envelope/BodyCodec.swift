@@ -83,7 +83,8 @@ public enum BodyCodec {
                 case SW_ZLIB_ERR_TOO_LARGE: "the body inflates beyond \(CeleryWire.maximumBodySize) bytes"
                 default: "the compressed body is corrupt"
                 }
-            throw CeleryWireError(.decompressionFailed, field: "body", expected: "a zlib or gzip stream", message: reason)
+            throw CeleryWireError(
+                .decompressionFailed, field: "body", expected: "a zlib or gzip stream", message: reason)
         }
         guard let output else { return [] }
         defer { sw_zlib_free(output) }

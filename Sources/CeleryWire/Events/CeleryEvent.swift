@@ -37,7 +37,8 @@ public struct CeleryEvent: Sendable, Hashable {
     public func envelope(body: JSONObject, hostname: String, deliveryTag: String) -> KombuEnvelope {
         let payload = JSONSerializer().serialize(.object(body))
         let properties = MessageProperties(
-            deliveryTag: deliveryTag, deliveryInfo: DeliveryInfo(exchange: "celeryev", routingKey: routingKey), deliveryMode: 1)
+            deliveryTag: deliveryTag, deliveryInfo: DeliveryInfo(exchange: "celeryev", routingKey: routingKey),
+            deliveryMode: 1)
         return KombuEnvelope(
             body: Data(payload).base64EncodedString(), headers: JSONObject([("hostname", .string(hostname))]),
             properties: properties)

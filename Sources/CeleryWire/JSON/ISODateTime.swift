@@ -47,7 +47,8 @@ public struct ISODateTime: Sendable, Hashable, CustomStringConvertible {
     /// Seconds since the Unix epoch; a naive value is read at `assumingOffset` seconds east of UTC.
     public func unixTime(assumingOffset: Int = 0) -> Double {
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        let local = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second)
+        let local =
+            Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second)
             + Double(microsecond) / 1_000_000
         return local - Double(utcOffset ?? assumingOffset)
     }

@@ -19,7 +19,8 @@ public enum KombuTypedValue: Sendable, Hashable {
     public init?(marker object: JSONObject, field: String = "value") throws(CeleryWireError) {
         guard object.count == 2, let type = object["__type__"], let value = object["__value__"] else { return nil }
         guard let typeName = type.stringValue else {
-            throw CeleryWireError(.unsupportedTypeMarker, field: field, expected: "a string __type__", message: "bad marker")
+            throw CeleryWireError(
+                .unsupportedTypeMarker, field: field, expected: "a string __type__", message: "bad marker")
         }
         func bad(_ expected: String) -> CeleryWireError {
             CeleryWireError(

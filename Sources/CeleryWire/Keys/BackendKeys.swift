@@ -23,7 +23,9 @@ public struct BackendKeys: Sendable, Hashable {
 
     /// The chord join keys of a group: results `.j`, total diff `.t`, size `.s`,
     /// dedupe set `.d` and claim `.c` (the last two kombu/Celery 5.7 only).
-    public func chord(_ groupID: String) -> (join: String, totalDiff: String, size: String, dedupe: String, claim: String) {
+    public func chord(_ groupID: String) -> (
+        join: String, totalDiff: String, size: String, dedupe: String, claim: String
+    ) {
         let stem = group(groupID)
         return (stem + ".j", stem + ".t", stem + ".s", stem + ".d", stem + ".c")
     }

@@ -141,7 +141,8 @@ extension TaskRequest {
             case .null: break
             default:
                 throw CeleryWireError(
-                    .wrongType, field: "body[2]", expected: "embed object", message: "embed is a JSON \(parts[2].typeName)")
+                    .wrongType, field: "body[2]", expected: "embed object",
+                    message: "embed is a JSON \(parts[2].typeName)")
             }
         }
         var request = try fromHeaders(envelope.headers, envelope: envelope, protocolVersion: 2)
@@ -213,7 +214,8 @@ extension TaskRequest {
             return (parsed, text)
         }
         guard let id = try string("id"), !id.isEmpty else {
-            throw CeleryWireError(.missingField, field: "\(prefix).id", expected: "string", message: "the task has no id")
+            throw CeleryWireError(
+                .missingField, field: "\(prefix).id", expected: "string", message: "the task has no id")
         }
         guard let task = try string("task"), !task.isEmpty else {
             throw CeleryWireError(
@@ -233,7 +235,8 @@ extension TaskRequest {
         let retries = try integer("retries") ?? 0
         guard retries >= 0 else {
             throw CeleryWireError(
-                .wrongType, field: "\(prefix).retries", expected: "a non-negative integer", message: "retries is \(retries)")
+                .wrongType, field: "\(prefix).retries", expected: "a non-negative integer",
+                message: "retries is \(retries)")
         }
         return TaskRequest(
             protocolVersion: protocolVersion, id: id, task: task, args: [], kwargs: JSONObject(), retries: retries,

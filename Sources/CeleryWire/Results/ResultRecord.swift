@@ -160,13 +160,15 @@ public struct ResultRecord: Sendable, Hashable {
             payload = try BodyCodec.decompress(Array(rest[(separator + 1)...]), compression: type)
         }
         guard case .object(let object) = try JSONParser().parse(payload, field: "result") else {
-            throw CeleryWireError(.malformedBody, field: "result", expected: "object", message: "the meta is not an object")
+            throw CeleryWireError(
+                .malformedBody, field: "result", expected: "object", message: "the meta is not an object")
         }
         guard let status = object["status"]?.stringValue else {
             throw CeleryWireError(.missingField, field: "status", expected: "string", message: "the meta has no status")
         }
         guard let taskID = object["task_id"]?.stringValue else {
-            throw CeleryWireError(.missingField, field: "task_id", expected: "string", message: "the meta has no task_id")
+            throw CeleryWireError(
+                .missingField, field: "task_id", expected: "string", message: "the meta has no task_id")
         }
         var dateDone: Double?
         if let text = object["date_done"]?.stringValue {

@@ -47,7 +47,8 @@ public final class Broker: Sendable {
         guard !tags.isEmpty else { return }
         writer.sendMergeable(prefixes: ackPrefixes, items: tags.map(\.bytes)) { [logger] result in
             if case .failure(let error) = result {
-                logger.error("Could not acknowledge messages", metadata: ["error": "\(error)", "count": "\(tags.count)"])
+                logger.error(
+                    "Could not acknowledge messages", metadata: ["error": "\(error)", "count": "\(tags.count)"])
             }
         }
     }
@@ -103,7 +104,8 @@ public final class Broker: Sendable {
             guard let bytes = value.bytes else {
                 try connection.command(["UNWATCH"]).check()
                 _ = try connection.pipeline([
-                    redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag), redisCommand("HDEL", keys.unacked, tag),
+                    redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag),
+                    redisCommand("HDEL", keys.unacked, tag),
                     redisCommand("EXEC"),
                 ])
                 return false
@@ -112,13 +114,15 @@ public final class Broker: Sendable {
                 logger.error("Dropping an unreadable reservation from unacked", metadata: ["delivery.tag": "\(tag)"])
                 try connection.command(["UNWATCH"]).check()
                 _ = try connection.pipeline([
-                    redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag), redisCommand("HDEL", keys.unacked, tag),
+                    redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag),
+                    redisCommand("HDEL", keys.unacked, tag),
                     redisCommand("EXEC"),
                 ])
                 return false
             }
             let replies = try connection.pipeline([
-                redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag), redisCommand("HDEL", keys.unacked, tag),
+                redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag),
+                redisCommand("HDEL", keys.unacked, tag),
                 [(requeue ? "LPUSH" : "RPUSH").bytes, target.bytes, payload], redisCommand("EXEC"),
             ])
             if !(replies.last?.isNull ?? true) { return true }
@@ -144,8 +148,10 @@ public final class Broker: Sendable {
         let payload = envelope.encoded()
         let priority = envelope.properties.priority
         if info.exchange.isEmpty {
-            try await writer.send([["LPUSH".bytes, keys.queueKey(info.routingKey, priority: priority).bytes, payload]])[0]
-                .check()
+            try await writer.send([["LPUSH".bytes, keys.queueKey(info.routingKey, priority: priority).bytes, payload]])[
+                0
+            ]
+            .check()
             return
         }
         let keys = self.keys
@@ -155,7 +161,9 @@ public final class Broker: Sendable {
             var queues: [String] = []
             for member in members.array ?? [] {
                 guard let text = member.string, let binding = keys.parseBindingMember(text) else { continue }
-                if binding.routingKey == info.routingKey && !queues.contains(binding.queue) { queues.append(binding.queue) }
+                if binding.routingKey == info.routingKey && !queues.contains(binding.queue) {
+                    queues.append(binding.queue)
+                }
             }
             if queues.isEmpty {
                 logger.warning(
@@ -163,7 +171,8 @@ public final class Broker: Sendable {
                     metadata: ["exchange": "\(info.exchange)", "routing_key": "\(info.routingKey)"])
             }
             for queue in queues {
-                try connection.command(bytes: ["LPUSH".bytes, keys.queueKey(queue, priority: priority).bytes, payload]).check()
+                try connection.command(bytes: ["LPUSH".bytes, keys.queueKey(queue, priority: priority).bytes, payload])
+                    .check()
             }
         }
     }

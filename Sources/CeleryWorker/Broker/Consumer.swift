@@ -71,7 +71,8 @@ final class Consumer: @unchecked Sendable {
                 let deliveries = try fetch(room: room)
                 if outage {
                     outage = false
-                    logger.info("Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
+                    logger.info(
+                        "Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
                 }
                 delay = 0.1
                 if !deliveries.isEmpty { deliver(deliveries) }
@@ -98,7 +99,8 @@ final class Consumer: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func connection(_ existing: inout RedisConnection?, timeout: Double?) throws(RedisError) -> RedisConnection {
+    private func connection(_ existing: inout RedisConnection?, timeout: Double?) throws(RedisError) -> RedisConnection
+    {
         if let existing { return existing }
         let fresh = try RedisConnection(url: url, connectTimeout: 5, commandTimeout: timeout)
         existing = fresh
@@ -112,7 +114,8 @@ final class Consumer: @unchecked Sendable {
             for item in unreserved.reversed() {
                 try fetcher.command(bytes: ["RPUSH".bytes, item.key.bytes, item.payload]).check()
             }
-            logger.warning("Put back messages popped before the connection was lost", metadata: ["count": "\(unreserved.count)"])
+            logger.warning(
+                "Put back messages popped before the connection was lost", metadata: ["count": "\(unreserved.count)"])
             unreserved.removeAll()
         }
         let consumeKeys = keys.consumeKeys(queues: queues)
@@ -182,7 +185,8 @@ final class Consumer: @unchecked Sendable {
             hset.append(tag.bytes)
             hset.append(Delivery.reservationValue(raw: item.payload, envelope: envelope))
             deliveries.append(
-                Delivery(raw: item.payload, envelope: envelope, queue: keys.queueName(fromKey: item.key), receivedAt: now))
+                Delivery(
+                    raw: item.payload, envelope: envelope, queue: keys.queueName(fromKey: item.key), receivedAt: now))
         }
         guard !deliveries.isEmpty else { return [] }
         let reserver = try connection(&reserveConnection, timeout: 30)

@@ -48,7 +48,9 @@ public final class RedisPipelineThread: @unchecked Sendable {
     }
 
     /// Queues commands for the shared pipeline.
-    public func send(_ commands: [[[UInt8]]], completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void) {
+    public func send(
+        _ commands: [[[UInt8]]], completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void
+    ) {
         enqueue(.batch(commands: commands, completion: completion))
     }
 
@@ -72,7 +74,9 @@ public final class RedisPipelineThread: @unchecked Sendable {
     }
 
     /// Runs work with the connection to itself and returns its result.
-    public func exclusive<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T) async throws(RedisError) -> T {
+    public func exclusive<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T)
+        async throws(RedisError) -> T
+    {
         let result: Result<T, RedisError> = await withCheckedContinuation { continuation in
             enqueue(
                 .exclusive(
@@ -145,7 +149,8 @@ public final class RedisPipelineThread: @unchecked Sendable {
                     case .mergeable(let prefixes, var items, let completion):
                         var group = [completion]
                         index += 1
-                        while index < pending.count, case .mergeable(let next, let more, let completion) = pending[index],
+                        while index < pending.count,
+                            case .mergeable(let next, let more, let completion) = pending[index],
                             next == prefixes
                         {
                             items.append(contentsOf: more)
@@ -183,7 +188,9 @@ public final class RedisPipelineThread: @unchecked Sendable {
         }
     }
 
-    private func runExclusive(_ body: @Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void) {
+    private func runExclusive(
+        _ body: @Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void
+    ) {
         let result = withRetries { (connection: RedisConnection) throws(RedisError) in try body(connection) }
         if case .failure(let error) = result { failure(error) }
     }

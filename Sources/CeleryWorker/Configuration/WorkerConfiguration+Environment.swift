@@ -68,7 +68,9 @@ extension WorkerConfiguration {
         acksLate = try flag("CELERY_TASK_ACKS_LATE") ?? acksLate
         trackStarted = try flag("CELERY_TASK_TRACK_STARTED") ?? trackStarted
         sendTaskEvents = try flag("CELERY_WORKER_SEND_TASK_EVENTS") ?? sendTaskEvents
-        if let multiplier = try number("CELERY_WORKER_PREFETCH_MULTIPLIER") { prefetchMultiplier = max(1, Int(multiplier)) }
+        if let multiplier = try number("CELERY_WORKER_PREFETCH_MULTIPLIER") {
+            prefetchMultiplier = max(1, Int(multiplier))
+        }
         defaultQueue = value("CELERY_TASK_DEFAULT_QUEUE") ?? defaultQueue
         visibilityTimeout = try number("CELERY_VISIBILITY_TIMEOUT") ?? visibilityTimeout
         if let prefix = value("CELERY_BROKER_KEYPREFIX") { brokerKeys = BrokerKeys(prefix: prefix) }

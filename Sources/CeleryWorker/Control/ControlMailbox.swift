@@ -80,7 +80,8 @@ final class ControlMailbox: @unchecked Sendable {
         do {
             deliver(try ControlRequest.decode(data))
         } catch {
-            logger.warning("Ignored a remote-control message that is not a control request", metadata: ["error": "\(error)"])
+            logger.warning(
+                "Ignored a remote-control message that is not a control request", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -27,7 +27,9 @@ enum TimeLimitRace {
     /// Abandoned bodies still running after their hard limit.
     static let abandoned = Atomic<Int>(0)
 
-    static func run(soft: Double?, hard: Double?, body: @escaping @Sendable () async throws -> JSONValue) async -> Outcome {
+    static func run(soft: Double?, hard: Double?, body: @escaping @Sendable () async throws -> JSONValue) async
+        -> Outcome
+    {
         let work = Task { try await body() }
         guard soft != nil || hard != nil else {
             return .finished(await work.result, softLimitHit: false)

@@ -66,7 +66,9 @@ public struct CeleryLogHandler: LogHandler {
             let merged = metadata.merging(event.metadata ?? [:]) { $1 }
             let extra = merged.filter { !["celery.task.id", "celery.task.name"].contains($0.key) }
             if !extra.isEmpty {
-                line += " (" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+                line +=
+                    " (" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                    + ")"
             }
         }
         sink.write(line + "\n")
@@ -98,7 +100,8 @@ public struct CeleryLogHandler: LogHandler {
             var parts = tm()
             localtime_r(&seconds, &parts)
             func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            let text =
+                "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
                 + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
             cached = (now.tv_sec, text)
             return text

@@ -115,7 +115,9 @@ public final class RedisConnection: @unchecked Sendable {
         let storage = arguments.map { bytes -> UnsafeMutablePointer<CChar> in
             let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
             bytes.withUnsafeBytes { raw in
-                if let base = raw.baseAddress { pointer.initialize(from: base.assumingMemoryBound(to: CChar.self), count: bytes.count) }
+                if let base = raw.baseAddress {
+                    pointer.initialize(from: base.assumingMemoryBound(to: CChar.self), count: bytes.count)
+                }
             }
             return pointer
         }
@@ -156,7 +158,9 @@ public final class RedisConnection: @unchecked Sendable {
 
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, _ length: Int) -> [UInt8] {
         guard let pointer, length > 0 else { return [] }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {

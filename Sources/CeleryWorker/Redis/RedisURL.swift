@@ -58,7 +58,8 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
             return
         case "rediss":
             throw RedisError(
-                .configuration, "rediss:// (TLS) is not supported by this build's hiredis; use redis:// or a unix socket")
+                .configuration,
+                "rediss:// (TLS) is not supported by this build's hiredis; use redis:// or a unix socket")
         default:
             throw RedisError(.configuration, "unsupported URL scheme '\(scheme)' (expected redis:// or unix://)")
         }

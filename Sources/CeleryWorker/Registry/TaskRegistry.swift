@@ -21,7 +21,8 @@ public final class TaskRegistry: Sendable {
     public init() {
         register(
             TaskOptions(name: "celery.accumulate"),
-            signature: TaskSignature(functionName: "accumulate", acceptsExtraPositional: true, acceptsExtraKeywords: true)
+            signature: TaskSignature(
+                functionName: "accumulate", acceptsExtraPositional: true, acceptsExtraKeywords: true)
         ) { context in
             let args = context.arguments.extraPositional
             if let index = context.arguments.extraKeywords["index"], !index.isNull {

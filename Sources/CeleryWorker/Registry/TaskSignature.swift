@@ -157,6 +157,7 @@ public struct TaskArguments: Sendable {
     }
 
     static func wrongType(_ name: String, _ expected: String, _ value: JSONValue?) -> TaskFailure {
-        TaskFailure(.builtin("TypeError", "argument '\(name)' must be \(expected), not \(value?.typeName ?? "missing")"))
+        TaskFailure(
+            .builtin("TypeError", "argument '\(name)' must be \(expected), not \(value?.typeName ?? "missing")"))
     }
 }

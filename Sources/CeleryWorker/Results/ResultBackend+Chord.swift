@@ -60,9 +60,14 @@ extension ResultBackend {
     ) async throws(RedisError) -> ChordPart? {
         let keys = self.keys.chord(groupID)
         let command: [[UInt8]] =
-            ["EVAL", Self.chordPartScript, "6", keys.join, keys.totalDiff, keys.size, keys.dedupe, self.keys.group(groupID),
-             keys.claim, taskID].map(\.bytes)
-            + [entry] + [claimToken, groupIndex.map(String.init) ?? "+inf", String(expires ?? 0), String(claimExpires)].map(\.bytes)
+            [
+                "EVAL", Self.chordPartScript, "6", keys.join, keys.totalDiff, keys.size, keys.dedupe,
+                self.keys.group(groupID),
+                keys.claim, taskID,
+            ].map(\.bytes)
+            + [entry]
+            + [claimToken, groupIndex.map(String.init) ?? "+inf", String(expires ?? 0), String(claimExpires)].map(
+                \.bytes)
         let reply = try await pipeline.send([command])[0].check()
         guard let values = reply.array?.compactMap(\.integer), values.count == 3, values[0] >= 0 else { return nil }
         return ChordPart(ready: Int(values[0]), total: values[1] < 0 ? nil : Int(values[1]), claimed: values[2] == 1)
@@ -89,7 +94,8 @@ extension ResultBackend {
         let keys = self.keys.chord(groupID)
         let reply = try await pipeline.send([
             redisCommand(
-                "EVAL", Self.chordCleanupScript, "5", keys.claim, keys.join, keys.totalDiff, keys.size, keys.dedupe, claimToken,
+                "EVAL", Self.chordCleanupScript, "5", keys.claim, keys.join, keys.totalDiff, keys.size, keys.dedupe,
+                claimToken,
                 String(doneExpires))
         ])[0].check()
         return reply.integer == 1

@@ -32,7 +32,8 @@ public final class ResultBackend: Sendable {
 
     /// Creates a backend client.
     public init(
-        url: RedisURL, keys: BackendKeys = BackendKeys(), expires: Int? = 86_400, dateStyle: ResultRecord.DateStyle = .aware,
+        url: RedisURL, keys: BackendKeys = BackendKeys(), expires: Int? = 86_400,
+        dateStyle: ResultRecord.DateStyle = .aware,
         logger: Logger
     ) {
         self.keys = keys
@@ -58,10 +59,13 @@ public final class ResultBackend: Sendable {
     /// Queues the write of a state behind the writes already queued (in order, on one
     /// connection) without waiting; the completion runs on the writer thread.
     public func enqueue(_ record: ResultRecord, completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void) {
-        let arguments = ["1".bytes, keys.task(record.taskID).bytes, record.encoded(dateStyle: dateStyle), String(expires ?? 0).bytes]
+        let arguments = [
+            "1".bytes, keys.task(record.taskID).bytes, record.encoded(dateStyle: dateStyle), String(expires ?? 0).bytes,
+        ]
         let pipeline = self.pipeline
         pipeline.send([["EVALSHA".bytes, Self.storeScriptSHA1.bytes] + arguments]) { result in
-            guard case .success(let replies) = result, case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT")
+            guard case .success(let replies) = result, case .error(let message) = replies[0],
+                message.hasPrefix("NOSCRIPT")
             else {
                 completion(result.flatMap(Self.written))
                 return
@@ -94,7 +98,9 @@ public final class ResultBackend: Sendable {
 
     /// Whether a marker exists.
     public func hasMarker(_ name: String, taskID: String) async throws(RedisError) -> Bool {
-        let replies = try await pipeline.send([redisCommand("EXISTS", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)")])
+        let replies = try await pipeline.send([
+            redisCommand("EXISTS", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)")
+        ])
         return try replies[0].check().integer == 1
     }
 

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension DatabaseConfiguration {
@@ -37,13 +37,16 @@ extension DatabaseConfiguration {
             host: host.isEmpty ? "localhost" : host,
             port: try Self.integer(environment, "DB_PORT", default: 5432, minimum: 1),
             baseDirectory: environment["SIGMA_BASE_DIR"] ?? FileManager.default.currentDirectoryPath,
-            connectTimeout: .seconds(try Self.integer(environment, "SIGMA_DB_CONNECT_TIMEOUT", default: 10, minimum: 1)),
+            connectTimeout: .seconds(
+                try Self.integer(environment, "SIGMA_DB_CONNECT_TIMEOUT", default: 10, minimum: 1)),
             queryTimeout: .seconds(try Self.integer(environment, "SIGMA_DB_QUERY_TIMEOUT", default: 30, minimum: 1)),
             maxConnectionsPerEventLoop: try Self.integer(environment, "SIGMA_DB_POOL_SIZE", default: 2, minimum: 1)
         )
     }
 
-    private static func integer(_ environment: [String: String], _ key: String, default value: Int, minimum: Int) throws -> Int {
+    private static func integer(_ environment: [String: String], _ key: String, default value: Int, minimum: Int) throws
+        -> Int
+    {
         guard let text = environment[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return value }
         guard let number = Int(text), number >= minimum else {
             throw SigmaDatabaseError(

@@ -121,11 +121,13 @@ extension DatabaseConfiguration: CustomDebugStringConvertible, CustomReflectable
 
     /// A mirror without the password, so `dump` and `String(reflecting:)` cannot leak it.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "engine": engine, "mexicoName": mexicoName, "argentinaName": argentinaName, "user": user,
-            "password": password.isEmpty ? "" : "<redacted>", "host": host, "port": port,
-            "baseDirectory": baseDirectory, "connectTimeout": connectTimeout, "queryTimeout": queryTimeout,
-            "maxConnectionsPerEventLoop": maxConnectionsPerEventLoop,
-        ])
+        Mirror(
+            self,
+            children: [
+                "engine": engine, "mexicoName": mexicoName, "argentinaName": argentinaName, "user": user,
+                "password": password.isEmpty ? "" : "<redacted>", "host": host, "port": port,
+                "baseDirectory": baseDirectory, "connectTimeout": connectTimeout, "queryTimeout": queryTimeout,
+                "maxConnectionsPerEventLoop": maxConnectionsPerEventLoop,
+            ])
     }
 }

@@ -57,21 +57,27 @@ final class ConnectionPoolBox: @unchecked Sendable {
     private let pool: Pool
 
     /// Creates a PostgreSQL pool.
-    init(postgres source: PostgresConnectionSource, maxPerEventLoop: Int, requestTimeout: Duration,
-         logger: Logger, group: any EventLoopGroup) {
-        pool = .postgres(EventLoopGroupConnectionPool(
-            source: source, maxConnectionsPerEventLoop: maxPerEventLoop,
-            requestTimeout: requestTimeout.timeAmount, logger: logger, on: group
-        ))
+    init(
+        postgres source: PostgresConnectionSource, maxPerEventLoop: Int, requestTimeout: Duration,
+        logger: Logger, group: any EventLoopGroup
+    ) {
+        pool = .postgres(
+            EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: maxPerEventLoop,
+                requestTimeout: requestTimeout.timeAmount, logger: logger, on: group
+            ))
     }
 
     /// Creates a SQLite pool.
-    init(sqlite source: SQLiteFileSource, maxPerEventLoop: Int, requestTimeout: Duration,
-         logger: Logger, group: any EventLoopGroup) {
-        pool = .sqlite(EventLoopGroupConnectionPool(
-            source: source, maxConnectionsPerEventLoop: maxPerEventLoop,
-            requestTimeout: requestTimeout.timeAmount, logger: logger, on: group
-        ))
+    init(
+        sqlite source: SQLiteFileSource, maxPerEventLoop: Int, requestTimeout: Duration,
+        logger: Logger, group: any EventLoopGroup
+    ) {
+        pool = .sqlite(
+            EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: maxPerEventLoop,
+                requestTimeout: requestTimeout.timeAmount, logger: logger, on: group
+            ))
     }
 
     /// Asks the pool for a connection (opening one if the pool has room).

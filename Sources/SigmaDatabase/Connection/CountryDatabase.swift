@@ -45,7 +45,8 @@ public final class CountryDatabase: Sendable {
         case .postgresql:
             var core = PostgresConnection.Configuration(
                 host: configuration.host, port: configuration.port, username: configuration.user,
-                password: configuration.password.isEmpty ? nil : configuration.password, database: configuration.databaseName(for: alias), tls: .disable
+                password: configuration.password.isEmpty ? nil : configuration.password,
+                database: configuration.databaseName(for: alias), tls: .disable
             )
             core.options.connectTimeout = configuration.connectTimeout.timeAmount
             core.options.additionalStartupParameters = [
@@ -161,8 +162,10 @@ public final class CountryDatabase: Sendable {
             let failure = ErrorDescriber.connectionError(error, alias: alias, location: location, engine: engine)
             logger.error(
                 "Cannot connect to the database",
-                metadata: ["db.location": .string(location), "error.code": .string(failure.code.rawValue),
-                           "error": .string(failure.message)]
+                metadata: [
+                    "db.location": .string(location), "error.code": .string(failure.code.rawValue),
+                    "error": .string(failure.message),
+                ]
             )
             throw failure
         }

@@ -21,7 +21,8 @@ enum ErrorDescriber {
         if let psql = error as? PSQLError {
             let sqlState = psql.serverInfo?[.sqlState]
             // 28P01 invalid_password, 28000 invalid_authorization_specification.
-            let isAuthentication = sqlState?.hasPrefix("28") == true
+            let isAuthentication =
+                sqlState?.hasPrefix("28") == true
                 || psql.code == .authMechanismRequiresPassword || psql.code == .saslError
             return SigmaDatabaseError(
                 code: isAuthentication ? .authenticationFailed : .connectionFailed,
@@ -82,7 +83,7 @@ enum ErrorDescriber {
         if let decoding = error as? DecodingError {
             switch decoding {
             case .typeMismatch(_, let context), .valueNotFound(_, let context),
-                 .keyNotFound(_, let context), .dataCorrupted(let context):
+                .keyNotFound(_, let context), .dataCorrupted(let context):
                 let path = context.codingPath.map(\.stringValue).joined(separator: ".")
                 return "\(path): \(context.debugDescription)"
             @unknown default:

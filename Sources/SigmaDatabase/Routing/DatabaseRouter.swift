@@ -25,7 +25,8 @@ public final class DatabaseRouter: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
-        mexico = CountryDatabase(alias: .mexico, configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup)
+        mexico = CountryDatabase(
+            alias: .mexico, configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup)
         argentina = CountryDatabase(
             alias: .argentina, configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup
         )

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import SQLKit
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Creates the §11 tables, and optionally the demo/test seed rows, in an empty country database.
 public enum SchemaInstaller {
@@ -66,7 +67,8 @@ public enum SchemaInstaller {
         case .text(let text): "\(bind: text)"
         case .bool(let flag): "\(bind: flag)"
         case .null: "NULL"
-        case .timestamp(let text): "\(bind: session.timestamp(DjangoTimestamp.parseSQLite(text) ?? Date(timeIntervalSince1970: 0)))"
+        case .timestamp(let text):
+            "\(bind: session.timestamp(DjangoTimestamp.parseSQLite(text) ?? Date(timeIntervalSince1970: 0)))"
         case .date(let text): session.engine == .postgresql ? "CAST(\(bind: text) AS DATE)" : "\(bind: text)"
         case .decimal(let text): "CAST(\(bind: text) AS NUMERIC)"
         }

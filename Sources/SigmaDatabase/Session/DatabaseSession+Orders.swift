@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import SQLKit
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension DatabaseSession {
     /// Loads an order by id.
@@ -49,7 +50,9 @@ extension DatabaseSession {
     /// - Returns: the state before the update.
     /// - Throws: ``SigmaDatabaseError`` `orderNotUpdated` when the order does not exist.
     @discardableResult
-    public func cambiarEstado(ordenId: Int, a nuevoEstado: String, now: Date = DjangoTimestamp.now()) async throws -> String {
+    public func cambiarEstado(ordenId: Int, a nuevoEstado: String, now: Date = DjangoTimestamp.now()) async throws
+        -> String
+    {
         let current = try await rows(
             "SELECT estado FROM servicio_tecnico_ordenservicio WHERE id = \(bind: ordenId)"
         )

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Timestamps as Django stores them: microsecond precision, UTC; on SQLite as text
@@ -29,7 +29,8 @@ public enum DjangoTimestamp {
         let days = Int(floorDiv(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " "
+        var text =
+            pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " "
             + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
         if micro != 0 { text += "." + pad(micro, 6) }
         return text
@@ -43,7 +44,8 @@ public enum DjangoTimestamp {
         var chars = Array(text.utf8)
         if chars.last == UInt8(ascii: "Z") { chars.removeLast() }
         if chars.count > 6, chars[chars.count - 6] == UInt8(ascii: "+") || chars[chars.count - 6] == UInt8(ascii: "-"),
-           chars[chars.count - 3] == UInt8(ascii: ":"), chars.count > 19 {
+            chars[chars.count - 3] == UInt8(ascii: ":"), chars.count > 19
+        {
             let sign: Int64 = chars[chars.count - 6] == UInt8(ascii: "+") ? 1 : -1
             guard let hours = number(chars, chars.count - 5, 2), let minutes = number(chars, chars.count - 2, 2) else {
                 return nil
@@ -56,16 +58,17 @@ public enum DjangoTimestamp {
 
     private static func parseNaive(_ chars: [UInt8]) -> Date? {
         guard chars.count >= 19, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
-              chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T"),
-              chars[13] == UInt8(ascii: ":"), chars[16] == UInt8(ascii: ":"),
-              let year = number(chars, 0, 4), let month = number(chars, 5, 2), let day = number(chars, 8, 2),
-              let hour = number(chars, 11, 2), let minute = number(chars, 14, 2), let second = number(chars, 17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 62
+            chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T"),
+            chars[13] == UInt8(ascii: ":"), chars[16] == UInt8(ascii: ":"),
+            let year = number(chars, 0, 4), let month = number(chars, 5, 2), let day = number(chars, 8, 2),
+            let hour = number(chars, 11, 2), let minute = number(chars, 14, 2), let second = number(chars, 17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 62
         else { return nil }
         var micro = 0
         if chars.count > 19 {
             guard chars[19] == UInt8(ascii: "."), chars.count > 20, chars.count <= 26,
-                  let fraction = number(chars, 20, chars.count - 20) else { return nil }
+                let fraction = number(chars, 20, chars.count - 20)
+            else { return nil }
             micro = fraction
             for _ in 0..<(26 - chars.count) { micro *= 10 }
         }

@@ -64,7 +64,9 @@ public struct PDFCanvas: Sendable {
     // MARK: Shapes
 
     /// Draws a rectangle with its lower-left corner at (x, y).
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Bool = false, stroke: Bool = true) {
+    public mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, fill: Bool = false, stroke: Bool = true
+    ) {
         guard fill || stroke else { return }
         appendNumber(x); append(" "); appendNumber(y); append(" ")
         appendNumber(width); append(" "); appendNumber(height)

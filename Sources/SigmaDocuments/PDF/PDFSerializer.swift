@@ -54,7 +54,9 @@ enum PDFSerializer {
         begin(3)
         write("<< /Type /Font /Subtype /Type1 /Name /F1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>\nendobj\n")
         begin(4)
-        write("<< /Type /Font /Subtype /Type1 /Name /F2 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>\nendobj\n")
+        write(
+            "<< /Type /Font /Subtype /Type1 /Name /F2 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>\nendobj\n"
+        )
         begin(5)
         let info = canvas.info
         out.append(contentsOf: "<< /Title ".utf8)
@@ -88,7 +90,8 @@ enum PDFSerializer {
             let numbers = pageObjects[index]
             begin(numbers.content)
             if canvas.contentCompressionLevel > 0 {
-                writeStream("/Filter /FlateDecode", try Deflate.compress(Data(page), level: canvas.contentCompressionLevel))
+                writeStream(
+                    "/Filter /FlateDecode", try Deflate.compress(Data(page), level: canvas.contentCompressionLevel))
             } else {
                 writeStream("", Data(page))
             }

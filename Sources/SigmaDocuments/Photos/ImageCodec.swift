@@ -16,7 +16,8 @@ enum ImageCodec {
     }
 
     /// Size, colour model and orientation of a JPEG without decoding its pixels.
-    static func jpegInfo(_ data: Data) throws -> (width: Int, height: Int, model: DecodedImage.Model, orientation: Int) {
+    static func jpegInfo(_ data: Data) throws -> (width: Int, height: Int, model: DecodedImage.Model, orientation: Int)
+    {
         var info = sw_img_image()
         var error = sw_img_error()
         let rc = data.withUnsafeBytes { raw in
@@ -41,7 +42,9 @@ enum ImageCodec {
 
     /// Decodes a JPEG scaled by `scaleNumerator`/8 in the DCT domain and resizes it with Lanczos-3 to
     /// exactly `size` as rows arrive (no full-size intermediate image).
-    static func decodeJPEG(_ data: Data, scaleNumerator: Int, resizedTo size: (width: Int, height: Int)) throws -> DecodedImage {
+    static func decodeJPEG(_ data: Data, scaleNumerator: Int, resizedTo size: (width: Int, height: Int)) throws
+        -> DecodedImage
+    {
         var image = sw_img_image()
         var error = sw_img_error()
         let rc = data.withUnsafeBytes { raw in

@@ -76,9 +76,11 @@ public enum PhotoRecompressor {
                 // Upright, no colour conversion: decode, resize and encode in one row-by-row stream.
                 let jpeg = try ImageCodec.recompressJPEG(
                     data, scaleNumerator: scale, resizedTo: (tw, th), quality: quality, optimize: true)
-                return Output(jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: tw, height: th)
+                return Output(
+                    jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: tw, height: th)
             }
-            image = resizes
+            image =
+                resizes
                 ? try ImageCodec.decodeJPEG(data, scaleNumerator: scale, resizedTo: (tw, th))
                 : try ImageCodec.decodeJPEG(data, scaleNumerator: scale)
         case .png:
@@ -94,7 +96,8 @@ public enum PhotoRecompressor {
                 let palette = image.wasPalette
                 image = LanczosResampler.resize(image, width: tw, height: th)
                 // RGBA uses its alpha; palette and gray+alpha are pasted without mask.
-                image = image.model == .rgba && !palette
+                image =
+                    image.model == .rgba && !palette
                     ? PixelOperations.flattenRGBAOnWhite(image) : PixelOperations.toRGBIgnoringAlpha(image)
             }
         case nil:
@@ -107,7 +110,9 @@ public enum PhotoRecompressor {
             image = PixelOperations.applyOrientation(image, image.orientation)
         }
         let jpeg = try ImageCodec.encodeJPEG(image, quality: quality, optimize: true)
-        return Output(jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: image.width, height: image.height)
+        return Output(
+            jpeg: jpeg, originalWidth: originalWidth, originalHeight: originalHeight, width: image.width,
+            height: image.height)
     }
 
     /// Extreme aspect ratios can truncate a side to 0; the encoder would reject that image.

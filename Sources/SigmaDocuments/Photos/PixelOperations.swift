@@ -4,7 +4,8 @@ import CImageShim
 enum PixelOperations {
     /// Composites RGBA onto opaque white using its alpha (Pillow `paste(img, mask=alpha)`).
     static func flattenRGBAOnWhite(_ source: DecodedImage) -> DecodedImage {
-        let output = DecodedImage(width: source.width, height: source.height, model: .rgb, orientation: source.orientation)
+        let output = DecodedImage(
+            width: source.width, height: source.height, model: .rgb, orientation: source.orientation)
         let count = source.width * source.height
         let s = source.pixels
         let o = output.pixels
@@ -22,7 +23,8 @@ enum PixelOperations {
     /// `convert("RGB")`). CMYK uses Pillow's naive formula on libjpeg's inverted samples.
     static func toRGBIgnoringAlpha(_ source: DecodedImage) -> DecodedImage {
         if source.model == .rgb { return source }
-        let output = DecodedImage(width: source.width, height: source.height, model: .rgb, orientation: source.orientation)
+        let output = DecodedImage(
+            width: source.width, height: source.height, model: .rgb, orientation: source.orientation)
         let count = source.width * source.height
         let channels = source.channels
         let s = source.pixels

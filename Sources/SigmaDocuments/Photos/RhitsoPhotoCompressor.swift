@@ -27,7 +27,9 @@ public struct RhitsoPhotoCompressor: Sendable {
     public var applyOrientation: Bool
 
     /// Creates a compressor writing into `temporaryDirectory`.
-    public init(temporaryDirectory: URL, timeZone: TimeZone = TimeZone(identifier: "UTC")!, applyOrientation: Bool = true) {
+    public init(
+        temporaryDirectory: URL, timeZone: TimeZone = TimeZone(identifier: "UTC")!, applyOrientation: Bool = true
+    ) {
         self.temporaryDirectory = temporaryDirectory
         self.timeZone = timeZone
         self.applyOrientation = applyOrientation
@@ -57,7 +59,8 @@ public struct RhitsoPhotoCompressor: Sendable {
         do {
             try manager.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
         } catch {
-            throw DocumentError(code: .fileAccess, message: "cannot create \(temporaryDirectory.path): \(error.localizedDescription)")
+            throw DocumentError(
+                code: .fileAccess, message: "cannot create \(temporaryDirectory.path): \(error.localizedDescription)")
         }
         let stem = path.deletingPathExtension().lastPathComponent
         let name = "compressed_\(ReportDate.timestamp(now, timeZone: timeZone))_\(stem).jpg"
@@ -65,7 +68,8 @@ public struct RhitsoPhotoCompressor: Sendable {
         do {
             try output.jpeg.write(to: destination)
         } catch {
-            throw DocumentError(code: .fileAccess, message: "cannot write \(destination.path): \(error.localizedDescription)")
+            throw DocumentError(
+                code: .fileAccess, message: "cannot write \(destination.path): \(error.localizedDescription)")
         }
         let reduction = size > 0 ? ((1 - Double(output.jpeg.count) / Double(size)) * 1000).rounded() / 10 : 0
         return Result(

@@ -62,13 +62,15 @@ extension DiagnosticoReport {
         y = y - 5 - 10
 
         // 3. User report.
-        y = textSection(&canvas, y: y, "REPORTE DE USUARIO:", userReport.isEmpty ? "Sin reporte de usuario" : userReport,
-                        minimumHeight: 50, padding: 10, breakIfNeeded: false)
+        y = textSection(
+            &canvas, y: y, "REPORTE DE USUARIO:", userReport.isEmpty ? "Sin reporte de usuario" : userReport,
+            minimumHeight: 50, padding: 10, breakIfNeeded: false)
         y = y - 5 - 5
 
         // 4. Technical diagnosis.
-        y = textSection(&canvas, y: y, "DIAGNÓSTICO TÉCNICO:", diagnosis.isEmpty ? "Sin diagnóstico registrado" : diagnosis,
-                        minimumHeight: 80, padding: 15, breakIfNeeded: true)
+        y = textSection(
+            &canvas, y: y, "DIAGNÓSTICO TÉCNICO:", diagnosis.isEmpty ? "Sin diagnóstico registrado" : diagnosis,
+            minimumHeight: 80, padding: 15, breakIfNeeded: true)
         y = y - 5 - 10
 
         // 5. Components to quote.
@@ -119,7 +121,9 @@ extension DiagnosticoReport {
         return try canvas.finish()
     }
 
-    private func fillCell(_ canvas: inout PDFCanvas, x: Double, y: Double, width: Double, height: Double, fill: PDFColor) {
+    private func fillCell(
+        _ canvas: inout PDFCanvas, x: Double, y: Double, width: Double, height: Double, fill: PDFColor
+    ) {
         canvas.setFillColor(fill)
         canvas.rect(x: x, y: y, width: width, height: height, fill: true)
     }
@@ -147,7 +151,9 @@ extension DiagnosticoReport {
             y = L.top
         }
         let headerBottom = header(&canvas, y: y, title, colour: Self.blue)
-        fillCell(&canvas, x: L.marginLeft, y: headerBottom - boxHeight, width: L.usableWidth, height: boxHeight, fill: .white)
+        fillCell(
+            &canvas, x: L.marginLeft, y: headerBottom - boxHeight, width: L.usableWidth, height: boxHeight, fill: .white
+        )
         canvas.setFillColor(.black)
         canvas.setFont(.helvetica, size: 9)
         canvas.drawLines(x: L.marginLeft + 10, y: headerBottom - 15, leading: L.lineAdvance, lines)

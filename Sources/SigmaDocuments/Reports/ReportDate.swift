@@ -19,7 +19,8 @@ public enum ReportDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return "\(c.year ?? 0)\(two(c.month ?? 0))\(two(c.day ?? 0))_\(two(c.hour ?? 0))\(two(c.minute ?? 0))\(two(c.second ?? 0))"
+        return
+            "\(c.year ?? 0)\(two(c.month ?? 0))\(two(c.day ?? 0))_\(two(c.hour ?? 0))\(two(c.minute ?? 0))\(two(c.second ?? 0))"
     }
 
     /// Replaces spaces and `/` with `_` for use in a file name.

@@ -17,7 +17,8 @@ public enum ReportImage: Sendable {
             do {
                 data = try Data(contentsOf: url)
             } catch {
-                throw DocumentError(code: .fileAccess, message: "cannot read \(url.path): \(error.localizedDescription)")
+                throw DocumentError(
+                    code: .fileAccess, message: "cannot read \(url.path): \(error.localizedDescription)")
             }
             return try PDFImage(flattening: data)
         case .prepared(let image): return image

@@ -45,11 +45,14 @@ extension RhitsoReport {
         labelCell(&canvas, x: x, y: infoBottom, width: 70, height: 25, "MODELO", size: 9, baseline: 9.5)
         x += 70
         let modelWidth = width / 2 - 70
-        valueCell(&canvas, x: x, y: infoBottom, width: modelWidth, height: 25, model.isEmpty ? "N/A" : model, size: 9, baseline: 9.5)
+        valueCell(
+            &canvas, x: x, y: infoBottom, width: modelWidth, height: 25, model.isEmpty ? "N/A" : model, size: 9,
+            baseline: 9.5)
         x += modelWidth
         labelCell(&canvas, x: x, y: infoBottom, width: 100, height: 25, "NUMERO DE SERIE", size: 9, baseline: 9.5)
         x += 100
-        valueCell(&canvas, x: x, y: infoBottom, width: width - (x - left), height: 25, serialNumber, size: 8, baseline: 9.5)
+        valueCell(
+            &canvas, x: x, y: infoBottom, width: width - (x - left), height: 25, serialNumber, size: 8, baseline: 9.5)
         y = infoBottom - 5 - 15
 
         // 4. Reason, in a fixed 70 pt box.

@@ -37,7 +37,8 @@ extension SigmaTaskConfiguration {
         var countdown = 60.0
         if let raw = value("SIGMA_RETRY_COUNTDOWN") {
             guard let number = Double(raw), number >= 0 else {
-                throw SigmaTaskError.configuration("SIGMA_RETRY_COUNTDOWN must be a number of seconds ≥ 0, got '\(raw)'")
+                throw SigmaTaskError.configuration(
+                    "SIGMA_RETRY_COUNTDOWN must be a number of seconds ≥ 0, got '\(raw)'")
             }
             countdown = number
         }

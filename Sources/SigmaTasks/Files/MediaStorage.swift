@@ -67,7 +67,8 @@ public struct MediaStorage: Sendable {
     ///   - name: a relative name with `/` separators.
     /// - Throws: ``SigmaTaskError`` `unsafePath`.
     public static func safeJoin(root: String, name: String) throws -> URL {
-        let refused = SigmaTaskError(.unsafePath, "The joined path (\(name)) is located outside of the base path component (\(root))")
+        let refused = SigmaTaskError(
+            .unsafePath, "The joined path (\(name)) is located outside of the base path component (\(root))")
         if name.hasPrefix("/") || name.contains("\0") { throw refused }
         var components: [Substring] = []
         for part in name.split(separator: "/", omittingEmptySubsequences: true) {

@@ -35,7 +35,8 @@ public final class SigmaServices: Sendable {
         let mailConfiguration = try MailConfiguration(environment: environment)
         try self.init(
             configuration: configuration, environment: environment,
-            databases: DatabaseRouter(configuration: try DatabaseConfiguration(environment: databaseEnvironment), logger: logger),
+            databases: DatabaseRouter(
+                configuration: try DatabaseConfiguration(environment: databaseEnvironment), logger: logger),
             mailConfiguration: mailConfiguration, mail: try mailConfiguration.makeBackend(logger: logger)
         )
     }
@@ -58,8 +59,10 @@ public final class SigmaServices: Sendable {
         self.mailConfiguration = mailConfiguration
         self.mail = mail
         self.templates = EmailTemplates(overrideDirectory: configuration.templatesDirectory)
-        self.media = MediaStorage(primaryRoot: configuration.primaryMediaRoot, alternateRoot: configuration.alternateMediaRoot)
-        self.assets = StaticAssets(staticRoot: configuration.staticRoot, staticDirectories: configuration.staticDirectories)
+        self.media = MediaStorage(
+            primaryRoot: configuration.primaryMediaRoot, alternateRoot: configuration.alternateMediaRoot)
+        self.assets = StaticAssets(
+            staticRoot: configuration.staticRoot, staticDirectories: configuration.staticDirectories)
         self.pool = BlockingPool(count: configuration.blockingThreads)
     }
 

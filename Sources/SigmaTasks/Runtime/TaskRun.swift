@@ -23,7 +23,8 @@ struct TaskRun: Sendable {
         self.services = services
         self.context = context
         self.prefix = prefix
-        let alias = context.arguments["db_alias"].stringValue ?? context.arguments.extraKeywords["db_alias"]?.stringValue
+        let alias =
+            context.arguments["db_alias"].stringValue ?? context.arguments.extraKeywords["db_alias"]?.stringValue
         do {
             country = try Country.forDBAlias(alias, environment: services.environment)
         } catch {
@@ -44,7 +45,9 @@ struct TaskRun: Sendable {
     /// `failureLine` and turned into a retry after the configured countdown (Celery then stores
     /// FAILURE with the same exception once the retries are used up). Temporary files are removed
     /// on every path.
-    func guarded(failureLine: @escaping @Sendable (String) -> String, _ body: () async throws -> JSONValue) async throws -> JSONValue {
+    func guarded(failureLine: @escaping @Sendable (String) -> String, _ body: () async throws -> JSONValue) async throws
+        -> JSONValue
+    {
         defer {
             for (url, reason) in temporaryFiles.removeAll() {
                 warning("No se pudo eliminar archivo temporal \(url.path): \(reason)")

@@ -27,7 +27,8 @@ enum CustomerEmail {
                 let data = try await run.blocking { try Data(contentsOf: url) }
                 result.append(.inlineImage(contentID: contentID, filename: "\(contentID).png", data: Array(data)))
             } catch {
-                run.warning(contentID == "logo_sic" ? "Error al adjuntar logo: \(error)" : "Error al adjuntar iconos: \(error)")
+                run.warning(
+                    contentID == "logo_sic" ? "Error al adjuntar logo: \(error)" : "Error al adjuntar iconos: \(error)")
             }
         }
         return result
@@ -90,7 +91,8 @@ enum CustomerEmail {
                 result.append(
                     Photo(
                         attachment: MailAttachment(
-                            filename: attachmentName(prefix: prefix, id: image.id, storedName: image.imagen), contentType: "image/jpeg", data: Array(jpeg)),
+                            filename: attachmentName(prefix: prefix, id: image.id, storedName: image.imagen),
+                            contentType: "image/jpeg", data: Array(jpeg)),
                         originalBytes: original, compressedBytes: jpeg.count))
             } catch {
                 run.warning("Error procesando imagen \(image.id): \(error)")
@@ -117,7 +119,8 @@ enum CustomerEmail {
         guard customer.isEmpty, cc.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             return .ready(order, employee)
         }
-        let reason = "Orden \(order.numeroVisible) sin correo del cliente ni destinatarios en copia; no se envió ningún correo."
+        let reason =
+            "Orden \(order.numeroVisible) sin correo del cliente ni destinatarios en copia; no se envió ningún correo."
         run.warning(reason)
         return .finished(["success": false, "mensaje": .string(reason)])
     }

@@ -94,7 +94,9 @@ enum DiagnosticoTask {
                 let mail = try MailMessage(
                     subject: "DIAGNOSTICO FOLIO \(folio)", htmlBody: html,
                     from: "Servicio Técnico System <\(services.fromAddress)>", to: [customer], cc: cc,
-                    attachments: inline + [MailAttachment(filename: pdfName, contentType: "application/pdf", data: Array(pdf))]
+                    attachments: inline + [
+                        MailAttachment(filename: pdfName, contentType: "application/pdf", data: Array(pdf))
+                    ]
                         + photos.map(\.attachment))
                 let delivery = try await services.mail.send(mail)
                 await run.recordEmailSent(messageID: delivery.messageID)
@@ -104,7 +106,8 @@ enum DiagnosticoTask {
             let (pieces, previous) = try await run.database.transaction { session -> (PiezasPrecreadas, String) in
                 let pieces = try await session.precrearPiezas(
                     ordenId: ordenId, componentes: components, tipoEquipo: order.detalle.tipoEquipo)
-                let previous = try await session.cambiarEstado(ordenId: ordenId, a: EstadoOrden.diagnosticoEnviadoCliente)
+                let previous = try await session.cambiarEstado(
+                    ordenId: ordenId, a: EstadoOrden.diagnosticoEnviadoCliente)
                 var comment = """
                     📧 Diagnóstico enviado al cliente (background) (\(customer))
                     📋 Folio: \(folio)

@@ -36,7 +36,8 @@ enum RhitsoTask {
         let principals = try args.strings("destinatarios_principales")
         let cc = try args.strings("copia_empleados")
         let usuarioId = try args.optionalInt("usuario_id")
-        let subjectOverride = (try args.optionalString("asunto_correo") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let subjectOverride = (try args.optionalString("asunto_correo") ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return try await run.guarded(failureLine: { "Error en tarea de correo para Orden ID \(ordenId): \($0)" }) {
             run.info("Iniciando tarea de correo para Orden ID \(ordenId)")
             let loaded = try await run.database.withSession {
@@ -61,24 +62,25 @@ enum RhitsoTask {
             let now = Date()
 
             run.info("Generando PDF para Orden \(order.orden.numeroOrdenInterno)...")
-            let pdfName = RhitsoReport.fileName(serialNumber: order.detalle.numeroSerie, date: now, timeZone: run.timeZone)
+            let pdfName = RhitsoReport.fileName(
+                serialNumber: order.detalle.numeroSerie, date: now, timeZone: run.timeZone)
             let pdf: Data
             do {
                 let report = RhitsoReport(
-                        date: run.localDate(now).date,
-                        orderNumber: RhitsoReport.orderNumber(clientOrder: order.detalle.ordenCliente, orderID: ordenId),
-                        model: order.detalle.modelo, serialNumber: order.detalle.numeroSerie,
-                        reason: order.orden.descripcionRhitso, hasCharger: order.detalle.tieneCargador,
-                        chargerSerialNumber: order.detalle.numeroSerieCargador,
-                        sicLogo: services.assets.forPDF(.sicLogo).map(ReportImage.file),
-                        rhitsoLogo: services.assets.forPDF(.rhitsoLogo).map(ReportImage.file),
-                        diagram: services.assets.forPDF(.rhitsoDiagram).map(ReportImage.file),
-                        authorization: authorizationSection(run, authorizations), letterhead: letterhead,
-                        info: PDFDocumentInfo(
-                            title: "Formato RHITSO - Equipo \(order.detalle.numeroSerie)",
-                            author: "SIC Comercialización y Servicios México SC",
-                            subject: "Envío de equipo a RHITSO para revisión especializada",
-                            creator: "SIC México - Sistema RHITSO", creationDate: now))
+                    date: run.localDate(now).date,
+                    orderNumber: RhitsoReport.orderNumber(clientOrder: order.detalle.ordenCliente, orderID: ordenId),
+                    model: order.detalle.modelo, serialNumber: order.detalle.numeroSerie,
+                    reason: order.orden.descripcionRhitso, hasCharger: order.detalle.tieneCargador,
+                    chargerSerialNumber: order.detalle.numeroSerieCargador,
+                    sicLogo: services.assets.forPDF(.sicLogo).map(ReportImage.file),
+                    rhitsoLogo: services.assets.forPDF(.rhitsoLogo).map(ReportImage.file),
+                    diagram: services.assets.forPDF(.rhitsoDiagram).map(ReportImage.file),
+                    authorization: authorizationSection(run, authorizations), letterhead: letterhead,
+                    info: PDFDocumentInfo(
+                        title: "Formato RHITSO - Equipo \(order.detalle.numeroSerie)",
+                        author: "SIC Comercialización y Servicios México SC",
+                        subject: "Envío de equipo a RHITSO para revisión especializada",
+                        creator: "SIC México - Sistema RHITSO", creationDate: now))
                 pdf = try await run.blocking { try report.renderPDF() }
             } catch {
                 run.error("Error generando PDF: \(error)")
@@ -88,14 +90,18 @@ enum RhitsoTask {
 
             run.info("Procesando imágenes de ingreso...")
             let compressor = RhitsoPhotoCompressor(
-                temporaryDirectory: URL(fileURLWithPath: services.configuration.temporaryRoot).appendingPathComponent("compressed"))
+                temporaryDirectory: URL(fileURLWithPath: services.configuration.temporaryRoot).appendingPathComponent(
+                    "compressed"))
             var sizeImages: [MailSizeEstimate.Image] = []
             var files: [String: URL] = [:]
             for image in intake {
                 let url: URL
                 do {
-                    guard let found = try services.media.locate(image.imagen, mediaSubdir: run.country.mediaSubdir) else {
-                        run.warning("Imagen no encontrada: \(services.media.expectedPath(image.imagen, mediaSubdir: run.country.mediaSubdir))")
+                    guard let found = try services.media.locate(image.imagen, mediaSubdir: run.country.mediaSubdir)
+                    else {
+                        run.warning(
+                            "Imagen no encontrada: \(services.media.expectedPath(image.imagen, mediaSubdir: run.country.mediaSubdir))"
+                        )
                         continue
                     }
                     url = found
@@ -103,9 +109,13 @@ enum RhitsoTask {
                     run.warning("Error al procesar imagen: \(error)")
                     continue
                 }
-                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
                 if size > MailSizeEstimate.limitBytes {
-                    sizeImages.append(.init(name: url.lastPathComponent, state: .compressed(originalBytes: size, compressedBytes: size)))
+                    sizeImages.append(
+                        .init(
+                            name: url.lastPathComponent, state: .compressed(originalBytes: size, compressedBytes: size))
+                    )
                     continue
                 }
                 do {
@@ -114,9 +124,13 @@ enum RhitsoTask {
                     let name = result.path.lastPathComponent
                     files[name] = result.path
                     sizeImages.append(
-                        .init(name: name, state: .compressed(originalBytes: result.originalSize, compressedBytes: result.compressedSize)))
+                        .init(
+                            name: name,
+                            state: .compressed(
+                                originalBytes: result.originalSize, compressedBytes: result.compressedSize)))
                 } catch {
-                    sizeImages.append(.init(name: url.lastPathComponent, state: .failed(originalBytes: size, error: "\(error)")))
+                    sizeImages.append(
+                        .init(name: url.lastPathComponent, state: .failed(originalBytes: size, error: "\(error)")))
                 }
             }
             let estimate = MailSizeEstimate(pdfBytes: pdf.count, images: sizeImages)
@@ -140,7 +154,8 @@ enum RhitsoTask {
                         "equipo": [
                             "numero_serie": e(detail.numeroSerie.isEmpty ? "N/A" : detail.numeroSerie),
                             "modelo": e("\(detail.marca) \(detail.modelo)"),
-                            "cargador": e(detail.numeroSerieCargador.isEmpty ? "SIN CARGADOR" : detail.numeroSerieCargador),
+                            "cargador": e(
+                                detail.numeroSerieCargador.isEmpty ? "SIN CARGADOR" : detail.numeroSerieCargador),
                         ],
                         "descripcion_falla": e(
                             order.orden.descripcionRhitso.isEmpty ? "No especificado" : order.orden.descripcionRhitso),
@@ -148,12 +163,14 @@ enum RhitsoTask {
                     ])
                 var attachments = [MailAttachment(filename: pdfName, contentType: "application/pdf", data: Array(pdf))]
                 for name in estimate.validImages {
-                    guard let url = files[name], let data = try? await run.blocking({ try Data(contentsOf: url) }) else {
+                    guard let url = files[name], let data = try? await run.blocking({ try Data(contentsOf: url) })
+                    else {
                         continue
                     }
                     attachments.append(MailAttachment(filename: name, data: Array(data)))
                 }
-                let subject = subjectOverride.isEmpty ? "🔧ENVIO DE EQUIPO RHITSO - \(order.numeroVisible)" : subjectOverride
+                let subject =
+                    subjectOverride.isEmpty ? "🔧ENVIO DE EQUIPO RHITSO - \(order.numeroVisible)" : subjectOverride
                 let mail = try MailMessage(
                     subject: subject, htmlBody: html, from: "RHITSO System <\(services.fromAddress)>", to: principals,
                     cc: cc, attachments: attachments)
@@ -197,7 +214,10 @@ enum RhitsoTask {
 /// Python's `repr` of a list of strings, for log lines.
 enum PythonList {
     static func repr(_ items: [String]) -> String {
-        "[" + items.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
+        "["
+            + items.map {
+                "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+            }
             .joined(separator: ", ") + "]"
     }
 }

@@ -3,9 +3,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresKit
-@testable import SigmaDatabase
 import Synchronization
 import Testing
+
+@testable import SigmaDatabase
 
 /// The engines every behaviour test runs against.
 enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible {

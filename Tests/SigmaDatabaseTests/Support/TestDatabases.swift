@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresKit
+
 @testable import SigmaDatabase
 
 /// Fresh Mexico and Argentina databases (schema + seed) for one test, removed afterwards.
@@ -47,7 +48,9 @@ enum TestDatabases {
         await cleanUp(router, backend, configuration)
     }
 
-    private static func cleanUp(_ router: DatabaseRouter, _ backend: TestBackend, _ configuration: DatabaseConfiguration) async {
+    private static func cleanUp(
+        _ router: DatabaseRouter, _ backend: TestBackend, _ configuration: DatabaseConfiguration
+    ) async {
         await router.shutdown()
         switch backend {
         case .sqlite:
@@ -61,7 +64,8 @@ enum TestDatabases {
     private static func admin(_ sql: String) async throws {
         let connection = try await TestBackend.adminConnection().get()
         do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "sigma.test.admin")).get()
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "sigma.test.admin"))
+                .get()
         } catch {
             try? await connection.close().get()
             throw error

@@ -1,6 +1,7 @@
 import Foundation
 import SigmaDatabase
 import SigmaTestSupport
+import Testing
 
 /// The database engines the end-to-end behaviours run against.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
@@ -27,10 +28,11 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     ) throws -> ProcessRunner.Result {
         try ProcessRunner.runBlocking(
             "/usr/bin/env",
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pgHost, "-p", "\(pgPort)", "-U", pgUser, "-d", database, "-At",
-             "-R", recordSeparator, "-c", sql],
+            [
+                "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pgHost, "-p", "\(pgPort)", "-U", pgUser, "-d",
+                database, "-At",
+                "-R", recordSeparator, "-c", sql,
+            ],
             environment: ["PGPASSWORD": pgPassword, "PGCONNECT_TIMEOUT": "5"], timeout: timeout)
     }
 }
-
-import Testing

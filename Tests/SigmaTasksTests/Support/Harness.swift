@@ -23,19 +23,25 @@ final class Harness: @unchecked Sendable {
     /// The images of seed order 1 (Mexico), as `tipo:id:name` for make_assets.py.
     static let seedImages: [String] = {
         let folder = "mexico/servicio_tecnico/imagenes/OS-001-2026"
-        let rows = [(1, "ingreso"), (2, "ingreso"), (3, "ingreso"), (4, "diagnostico"), (5, "diagnostico"),
-                    (6, "autorizacion"), (7, "autorizacion")]
+        let rows = [
+            (1, "ingreso"), (2, "ingreso"), (3, "ingreso"), (4, "diagnostico"), (5, "diagnostico"),
+            (6, "autorizacion"), (7, "autorizacion"),
+        ]
         return rows.map { "\($0.1):\($0.0):\(folder)/\($0.1)_\($0.0).jpg" }
             + ["ingreso:1:argentina/servicio_tecnico/imagenes/AR-OS-0001/ingreso_1.jpg"]
     }()
 
     /// Static images and photos, generated once per test process (read-only afterwards).
     static let assets: Result<String, HarnessError> = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-tasks-assets-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-tasks-assets-\(getpid())")
+            .path
         // One large photo (recompressed by the RHITSO rule), the rest small: debug builds are slow.
-        var arguments = [script("demo/make_assets.py"), directory, directory + "/media", "--large-ids", "1", "--scale", "0.6"]
+        var arguments = [
+            script("demo/make_assets.py"), directory, directory + "/media", "--large-ids", "1", "--scale", "0.6",
+        ]
         for image in seedImages { arguments += ["--image", image] }
-        guard let result = try? ProcessRunner.runBlocking(python.path, arguments, timeout: 300), result.status == 0 else {
+        guard let result = try? ProcessRunner.runBlocking(python.path, arguments, timeout: 300), result.status == 0
+        else {
             return .failure(HarnessError("make_assets.py failed"))
         }
         return .success(directory)
@@ -49,7 +55,10 @@ final class Harness: @unchecked Sendable {
     let brokerURL: String
     let backendURL: String
 
-    private init(backend: Backend, smtp: SMTPTestServer, base: String, databaseConfiguration: DatabaseConfiguration, queue: String) {
+    private init(
+        backend: Backend, smtp: SMTPTestServer, base: String, databaseConfiguration: DatabaseConfiguration,
+        queue: String
+    ) {
         self.backend = backend
         self.smtp = smtp
         self.base = base
@@ -87,7 +96,8 @@ final class Harness: @unchecked Sendable {
         logger.logLevel = .warning
         let smtp = try await SMTPTestServer(smtpOptions)
         let harness = Harness(
-            backend: backend, smtp: smtp, base: base, databaseConfiguration: databaseConfiguration, queue: "sigma-test-\(token)")
+            backend: backend, smtp: smtp, base: base, databaseConfiguration: databaseConfiguration,
+            queue: "sigma-test-\(token)")
         let router = DatabaseRouter(configuration: databaseConfiguration, logger: logger)
         var failure: (any Error)?
         do {
@@ -108,7 +118,8 @@ final class Harness: @unchecked Sendable {
             let registry = TaskRegistry()
             SigmaTasks.register(into: registry, services: services)
             var configuration = WorkerConfiguration(
-                brokerURL: try RedisURL(parsing: harness.brokerURL), backendURL: try RedisURL(parsing: harness.backendURL),
+                brokerURL: try RedisURL(parsing: harness.brokerURL),
+                backendURL: try RedisURL(parsing: harness.backendURL),
                 queues: [harness.queue], concurrency: 2, prefetchMultiplier: 1,
                 hostname: "celery@\(harness.queue)")
             configuration.pollingInterval = 0.2
@@ -130,8 +141,10 @@ final class Harness: @unchecked Sendable {
         smtp.stop()
         try? FileManager.default.removeItem(atPath: base)
         if backend == .postgresql {
-            _ = try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.mexicoName)\" WITH (FORCE)")
-            _ = try? Backend.psql("postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.argentinaName)\" WITH (FORCE)")
+            _ = try? Backend.psql(
+                "postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.mexicoName)\" WITH (FORCE)")
+            _ = try? Backend.psql(
+                "postgres", "DROP DATABASE IF EXISTS \"\(databaseConfiguration.argentinaName)\" WITH (FORCE)")
         }
         if let failure { throw failure }
     }
@@ -152,9 +165,11 @@ final class Harness: @unchecked Sendable {
     /// `AsyncResult(id).get()` from Python: `{"id", "status", "result"}`.
     func result(_ id: String, timeout: Double = 90) throws -> [String: Any] {
         let result = try ProcessRunner.runBlocking(
-            Self.python.path, [Self.script("sigma/enqueue.py"), "get", id, "\(timeout)"], environment: celeryEnvironment,
+            Self.python.path, [Self.script("sigma/enqueue.py"), "get", id, "\(timeout)"],
+            environment: celeryEnvironment,
             timeout: timeout + 30)
-        guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] else {
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        else {
             throw HarnessError("no result for \(id): \(result.standardError)")
         }
         return object
@@ -162,7 +177,8 @@ final class Harness: @unchecked Sendable {
 
     /// The raw stored record (`celery-task-meta-<id>`), or nil (PENDING).
     func storedRecord(_ id: String) throws -> [String: Any]? {
-        let result = try ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-u", backendURL, "GET", "celery-task-meta-\(id)"], timeout: 10)
+        let result = try ProcessRunner.runBlocking(
+            "/usr/bin/env", ["redis-cli", "-u", backendURL, "GET", "celery-task-meta-\(id)"], timeout: 10)
         let text = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
         return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -199,7 +215,8 @@ final class Harness: @unchecked Sendable {
             guard result.status == 0 else { throw HarnessError("sqlite: \(result.standardError)") }
             return result.standardOutput.split(separator: "\u{1E}", omittingEmptySubsequences: true).map(String.init)
         case .postgresql:
-            let result = try Backend.psql(databaseConfiguration.databaseName(for: alias), sql, recordSeparator: "\u{1E}")
+            let result = try Backend.psql(
+                databaseConfiguration.databaseName(for: alias), sql, recordSeparator: "\u{1E}")
             guard result.status == 0 else { throw HarnessError("psql: \(result.standardError)") }
             var text = result.standardOutput
             if text.hasSuffix("\n") { text.removeLast() }
@@ -212,7 +229,8 @@ final class Harness: @unchecked Sendable {
         switch backend {
         case .sqlite:
             _ = try query(
-                "CREATE TRIGGER sigma_test_block BEFORE INSERT ON servicio_tecnico_historialorden BEGIN SELECT RAISE(ABORT, 'bloqueado por la prueba'); END")
+                "CREATE TRIGGER sigma_test_block BEFORE INSERT ON servicio_tecnico_historialorden BEGIN SELECT RAISE(ABORT, 'bloqueado por la prueba'); END"
+            )
         case .postgresql:
             _ = try query(
                 """

@@ -21,7 +21,8 @@ struct ParsedMail: Decodable {
     var parts: [Part]
 
     static func parse(_ path: String) throws -> ParsedMail {
-        let result = try ProcessRunner.runBlocking(Harness.python.path, [Harness.script("mail/parse_message.py"), path], timeout: 60)
+        let result = try ProcessRunner.runBlocking(
+            Harness.python.path, [Harness.script("mail/parse_message.py"), path], timeout: 60)
         guard result.status == 0 else { throw HarnessError("parse_message.py failed: \(result.standardError)") }
         return try JSONDecoder().decode(ParsedMail.self, from: Data(result.standardOutput.utf8))
     }
@@ -31,7 +32,8 @@ struct ParsedMail: Decodable {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-\(UUID().uuidString).pdf")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ProcessRunner.runBlocking("/usr/bin/env", ["pdftotext", "-layout", file.path, "-"], timeout: 30)
+        let result = try ProcessRunner.runBlocking(
+            "/usr/bin/env", ["pdftotext", "-layout", file.path, "-"], timeout: 30)
         return result.standardOutput
     }
 }
