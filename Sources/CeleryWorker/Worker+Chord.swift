@@ -69,11 +69,7 @@ extension Worker {
         } catch {
             logResultFailure(error, request)
         }
-        for errback in (try? Signature.list(body.options["link_error"], field: "link_error")) ?? [] {
-            var signature = errback
-            signature.args = [.string(bodyID)] + errback.args
-            signature.immutable = true
-            _ = await apply(signature, result: nil, for: request)
-        }
+        let errbacks = (try? Signature.list(body.options["link_error"], field: "link_error")) ?? []
+        await sendErrbacks(errbacks, failedTaskID: bodyID, for: request)
     }
 }

@@ -9,10 +9,11 @@ extension Worker {
         let options = message.task.options
         let acksLate = acksLate(message)
         if await discardIfRevokedOrExpired(message) { return }
-        state.withLock { state in
+        let changedLimits = state.withLock { state -> TimeLimit? in
             state.running += 1
             state.held[message.tag]?.started = true
             state.active[message.tag] = Active(message: message, startedAt: Date().timeIntervalSince1970)
+            return state.timeLimits[request.task]
         }
         defer {
             state.withLock { state in
@@ -42,9 +43,8 @@ extension Worker {
             request: request, arguments: arguments, options: options, hostname: configuration.hostname,
             logger: taskLogger,
             results: backend)
-        let changed = state.withLock { $0.timeLimits[request.task] }
-        let soft = request.timeLimit.soft ?? changed?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
-        let hard = request.timeLimit.hard ?? changed?.hard ?? options.timeLimit ?? configuration.timeLimit
+        let soft = request.timeLimit.soft ?? changedLimits?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
+        let hard = request.timeLimit.hard ?? changedLimits?.hard ?? options.timeLimit ?? configuration.timeLimit
         let handler = message.task.handler
         let outcome = await TimeLimitRace.run(soft: soft, hard: hard) { try await handler(context) }
         switch outcome {
@@ -148,17 +148,22 @@ extension Worker {
                 taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now)
             await store(record, for: message)
         }
-        for errback in request.errbacks {
-            var signature = errback
-            signature.args = [.string(request.id)] + errback.args
-            signature.immutable = true
-            _ = await apply(signature, result: nil, for: request)
-        }
+        await sendErrbacks(request.errbacks, failedTaskID: request.id, for: request)
         logger.error(
             "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)",
             metadata: metadata(request).merging(["runtime": "\(Self.seconds(Date().timeIntervalSince(started)))"]) {
                 $1
             })
+    }
+
+    /// Sends errbacks as tasks, each called with the failed task's id first (old-style errbacks).
+    func sendErrbacks(_ errbacks: [Signature], failedTaskID: String, for request: TaskRequest) async {
+        for errback in errbacks {
+            var signature = errback
+            signature.args = [.string(failedTaskID)] + errback.args
+            signature.immutable = true
+            _ = await apply(signature, result: nil, for: request)
+        }
     }
 
     /// RETRY: republish the same id with `retries + 1` and an eta, store RETRY; past

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SigmaTestSupport
 import Synchronization
 import Testing
 

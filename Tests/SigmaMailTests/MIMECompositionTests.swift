@@ -1,4 +1,5 @@
 import Foundation
+import SigmaTestSupport
 import Testing
 
 @testable import SigmaMail

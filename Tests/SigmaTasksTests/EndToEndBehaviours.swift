@@ -1,5 +1,6 @@
 import Foundation
 import SigmaDatabase
+import SigmaTestSupport
 import Testing
 
 /// The end-to-end behaviours, written once and run on every database engine (EndToEndSuites.swift):
@@ -32,7 +33,7 @@ enum EndToEnd {
 
             let messages = h.smtp.messages()
             try #require(messages.count == 1)
-            let mail = try ParsedMail.parse(messages[0])
+            let mail = try ParsedEmail.parse(file: messages[0])
             #expect(mail.subject == "🔧ENVIO DE EQUIPO RHITSO - OS-001-2026")
             #expect(mail.from_names == ["RHITSO System"])
             #expect(mail.from_addresses == ["noreply@sigma.example"])
@@ -55,7 +56,7 @@ enum EndToEnd {
             #expect(mail.parts[4].filename == "ingreso_2.jpg")
             let html = String(decoding: mail.parts[0].data, as: UTF8.self)
             #expect(html.contains("OS-001-2026") && html.contains("HP Pavilion 15") && html.contains("CHG-998877"))
-            let text = try ParsedMail.pdfText(pdf.data)
+            let text = try ParsedEmail.pdfText(pdf.data)
             #expect(text.contains("Formato RHITSO") && text.contains("5CD1234XYZ") && text.contains("Pavilion 15"))
             #expect(text.contains("IMAGENES DE AUTORIZACION"))
 
@@ -87,7 +88,7 @@ enum EndToEnd {
 
             let messages = h.smtp.messages()
             try #require(messages.count == 1)
-            let mail = try ParsedMail.parse(messages[0])
+            let mail = try ParsedEmail.parse(file: messages[0])
             #expect(mail.subject == "DIAGNOSTICO FOLIO DX-2026/0001")
             #expect(mail.from_names == ["Servicio Técnico System"])
             #expect(mail.to_addresses == ["cliente.uno@example.com"])
@@ -111,7 +112,7 @@ enum EndToEnd {
             #expect(html.contains("Hola &lt;cliente&gt;,<br>su equipo &amp; cargador.</p>"))
             #expect(html.contains("https://wa.me/525535458192"))
             #expect(html.contains("Juan Pérez"))
-            let text = try ParsedMail.pdfText(mail.parts[6].data)
+            let text = try ParsedEmail.pdfText(mail.parts[6].data)
             #expect(text.contains("DX-2026/0001") && text.contains("PIEZAS A COTIZAR") && text.contains("L52480-001"))
 
             #expect(
@@ -158,7 +159,7 @@ enum EndToEnd {
 
             let messages = h.smtp.messages()
             try #require(messages.count == 1)
-            let mail = try ParsedMail.parse(messages[0])
+            let mail = try ParsedEmail.parse(file: messages[0])
             #expect(mail.subject == "📸 Fotografías de ingreso - Orden OS-001-2026")
             #expect(mail.to_addresses == ["cliente.uno@example.com"])
             #expect(mail.cc_addresses == ["mlopez@example.com", "jperez@example.com"])
@@ -231,7 +232,7 @@ enum EndToEnd {
 
             let messages = h.smtp.messages()
             try #require(messages.count == 1)
-            let mail = try ParsedMail.parse(messages[0])
+            let mail = try ParsedEmail.parse(file: messages[0])
             #expect(mail.subject == "📸 Fotografías de ingreso - Orden AR-OS-0001")
             #expect(mail.to_addresses == ["cliente.ar1@example.com"])
             #expect(

@@ -101,17 +101,12 @@ public final class Broker: Sendable {
         for _ in 0..<5 {
             try connection.command(["WATCH", keys.unacked]).check()
             let value = try connection.command(["HGET", keys.unacked, tag]).check()
-            guard let bytes = value.bytes else {
-                try connection.command(["UNWATCH"]).check()
-                _ = try connection.pipeline([
-                    redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag),
-                    redisCommand("HDEL", keys.unacked, tag),
-                    redisCommand("EXEC"),
-                ])
-                return false
-            }
-            guard let (target, payload) = restorePayload(bytes, keys: keys) else {
-                logger.error("Dropping an unreadable reservation from unacked", metadata: ["delivery.tag": "\(tag)"])
+            // Already gone (acked or restored elsewhere), or unreadable: only the index entry remains to drop.
+            guard let bytes = value.bytes, let (target, payload) = restorePayload(bytes, keys: keys) else {
+                if value.bytes != nil {
+                    logger.error(
+                        "Dropping an unreadable reservation from unacked", metadata: ["delivery.tag": "\(tag)"])
+                }
                 try connection.command(["UNWATCH"]).check()
                 _ = try connection.pipeline([
                     redisCommand("MULTI"), redisCommand("ZREM", keys.unackedIndex, tag),
