@@ -12,9 +12,31 @@ enum ProcessReplacement {
     /// a supervisor's pipes): they stay open across the replacement, the rest are closed.
     nonisolated(unsafe) private static var inherited: Set<Int32> = []
 
-    /// Records the inherited descriptors; call first thing at start-up.
+    /// The program as it was started: `argv[0]` made absolute against the start-up directory,
+    /// so that a warm restart runs the binary now at that path (an upgraded package's new one).
+    nonisolated(unsafe) private static var program = "/proc/self/exe"
+
+    /// Records the inherited descriptors and the program's path; call first thing at start-up.
     static func noteInheritedDescriptors() {
         inherited = openDescriptors()
+        let first = CommandLine.arguments.first ?? ""
+        if first.hasPrefix("/") {
+            program = first
+        } else if first.contains("/") {
+            program = FileManager.default.currentDirectoryPath + "/" + first
+        } else if !first.isEmpty, let found = searchPath(first) {
+            program = found
+        }
+    }
+
+    /// Where `PATH` finds a command, as the shell did when it started the worker.
+    private static func searchPath(_ command: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(command)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 
     private static func openDescriptors() -> Set<Int32> {
@@ -30,13 +52,15 @@ enum ProcessReplacement {
         var empty = sigset_t()
         sigemptyset(&empty)
         pthread_sigmask(SIG_SETMASK, &empty, nil)
-        for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPIPE] { _ = Glibc.signal(signal, SIG_DFL) }
+        for signal in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGPIPE] { _ = Glibc.signal(signal, SIG_DFL) }
         for descriptor in openDescriptors().subtracting(inherited) where descriptor > 2 {
             let flags = fcntl(descriptor, F_GETFD)
             if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
         }
         var arguments: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
         arguments.append(nil)
+        execv(program, &arguments)
+        // The path is gone (a package being replaced): fall back to the running image.
         execv("/proc/self/exe", &arguments)
         logger.critical("Could not replace the process", metadata: ["error": "\(String(cString: strerror(errno)))"])
     }

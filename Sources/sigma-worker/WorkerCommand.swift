@@ -74,8 +74,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("autoscale"), help: "Accepted for compatibility; the maximum becomes --concurrency.")
     var autoscale: String?
 
-    @Option(name: .customShort("P"), help: "Accepted for compatibility (pool); ignored.")
+    @Option(name: [.customShort("P"), .customLong("pool")], help: "Accepted for compatibility (pool); ignored.")
     var pool: String?
+
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: "Seconds a warm shutdown waits for running tasks before it turns cold (default: as long as they run).")
+    var shutdownTimeout: Double?
 
     func run() async throws {
         guard let level = CeleryLogHandler.level(named: loglevel) else {
@@ -98,6 +103,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.maxTasksPerChild = maxTasksPerChild
         if let softTimeLimit { configuration.softTimeLimit = softTimeLimit }
         if let timeLimit { configuration.timeLimit = timeLimit }
+        if let shutdownTimeout { configuration.shutdownTimeout = shutdownTimeout }
         if taskEvents { configuration.sendTaskEvents = true }
         if withoutHeartbeat { configuration.sendHeartbeats = false }
         if let autoscale, concurrency == nil, let maximum = autoscale.split(separator: ",").first.flatMap({ Int($0) }) {
@@ -112,7 +118,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let services =
             withoutSigmaTasks
             ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
-        let (group, worker) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
+        let (group, runtime) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
         do {
             try await group.run()
         } catch {
@@ -120,7 +126,8 @@ struct WorkerCommand: AsyncParsableCommand {
             throw error
         }
         await services?.shutdown()
-        if worker.replacementReason != nil {
+        if runtime.replacementReason != nil || runtime.restartRequested {
+            if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) }
             ProcessReplacement.execute(logger: logger)
             throw ExitCode(1)  // exec failed: exit non-zero so a supervisor restarts the worker
         }

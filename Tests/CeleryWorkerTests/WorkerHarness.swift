@@ -10,7 +10,7 @@ import SigmaTestSupport
 final class WorkerHarness: Sendable {
     let queue: String
     let configuration: WorkerConfiguration
-    let worker: Worker
+    let worker: WorkerRuntime
     let group: ServiceGroup
     let running: Task<Void, any Error>
 
@@ -39,9 +39,8 @@ final class WorkerHarness: Sendable {
         self.configuration = configuration
         let registry = TaskRegistry()
         IntegrationTasks.register(into: registry)
-        worker = Worker(configuration: configuration, registry: registry, logger: Self.logger)
-        group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: worker)], logger: Self.logger))
+        (group, worker) = WorkerApplication.build(
+            configuration: configuration, registry: registry, logger: Self.logger, handleSignals: false)
         let group = self.group
         running = Task { try await group.run() }
     }

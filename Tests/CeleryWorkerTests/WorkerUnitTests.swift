@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func revokedIdsAreBoundedOldestFirst() throws {
-        let worker = Worker(
+        let worker = WorkerRuntime(
             configuration: WorkerConfiguration(), registry: TaskRegistry(), logger: WorkerHarness.logger)
         worker.revoke((0..<50_010).map { "id-\($0)" })
         worker.revoke(["id-50009", "late"])

@@ -1,11 +1,12 @@
 import CeleryWire
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// kombu's Redis transport operations other than fetching: ack, reject/requeue, restore,
 /// publish through the binding table, the visibility-timeout sweep and score refresh.
 /// Everything runs on one dedicated pipeline thread, so concurrent acks share round trips.
-public final class Broker: Sendable {
+public final class Broker: Service, Sendable {
     /// The key naming in use.
     public let keys: BrokerKeys
     let writer: RedisPipelineThread
@@ -21,6 +22,26 @@ public final class Broker: Sendable {
 
     /// Ends the writer thread after the queued work, and waits until it is done.
     public func stop() async { await writer.stop() }
+
+    /// Runs until graceful shutdown, then flushes what is queued (acks, restores, events) and stops.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// The commands that declare the consumed queues' bindings and this node's mailbox, as the
+    /// Python worker declares them at start-up.
+    func declarations(queues: [String], node: String) -> [[[UInt8]]] {
+        var commands: [[[UInt8]]] = []
+        for queue in queues {
+            let member = keys.bindingMember(routingKey: queue, queue: queue)
+            commands.append(redisCommand("SADD", keys.bindingKey(exchange: queue), member))
+            commands.append(redisCommand("SADD", keys.permanentBindingKey(exchange: queue), member))
+        }
+        let mailbox = keys.bindingMember(routingKey: "", queue: "\(node).celery.pidbox")
+        commands.append(redisCommand("SADD", keys.bindingKey(exchange: "celery.pidbox"), mailbox))
+        return commands
+    }
 
     /// Declares the bindings of the consumed queues, as the Python worker does at start-up:
     /// `SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"` (+ the 5.7 permanent set).
@@ -128,12 +149,8 @@ public final class Broker: Sendable {
 
     /// The list and bytes a reservation goes back to.
     static func restorePayload(_ value: [UInt8], keys: BrokerKeys) -> (String, [UInt8])? {
-        guard let parts = try? JSONParser().parse(value).arrayValue, parts.count == 3,
-            case .object(let object) = parts[0], let envelope = try? KombuEnvelope(decoding: object)
-        else { return nil }
-        let routingKey = parts[2].stringValue ?? envelope.properties.deliveryInfo.routingKey
-        let queue = routingKey
-        return (keys.queueKey(queue, priority: envelope.properties.priority), envelope.markedRedelivered().encoded())
+        guard let (entry, envelope) = UnackedEntry.decode(value) else { return nil }
+        return (keys.queueKey(entry.routingKey, priority: envelope.properties.priority), envelope.markedRedelivered().encoded())
     }
 
     /// Publishes a message the way kombu routes it: exchange `""` pushes to the list named by the

@@ -1,158 +1,184 @@
 import CeleryWire
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 
-/// The fetch loop, on its own thread: BRPOP across the queues and their priority lists,
-/// then (when there is room for more) RPOP the rest of a burst, and reserve everything popped
-/// in `unacked` / `unacked_index` in one MULTI before handing it on — kombu's ack emulation.
-final class Consumer: @unchecked Sendable {
-    private let url: RedisURL
+/// The fetch loop, a `Service` on its own thread. Messages are taken off the queues and reserved
+/// in `unacked` / `unacked_index` in one atomic step (``ReserveScript``), as many as the prefetch
+/// limit leaves room for; when the queues are empty, ``QueueWatcher`` threads wait for a message
+/// with `BLMOVE q q RIGHT RIGHT`, which wakes on a push without taking anything. kombu's layout of
+/// queues, priority lists and reservations is unchanged, so Python workers share the queues.
+///
+/// Listed last in the service group, it is the first to stop: on graceful shutdown it stops
+/// fetching and the runtime puts back every reserved and scheduled message.
+final class Consumer: Service, @unchecked Sendable {
+    private let runtime: WorkerRuntime
     private let keys: BrokerKeys
     private var queues: [String]
-    private let pollInterval: Double
-    private let gate: PrefetchGate
     private let logger: Logger
-    private let deliver: @Sendable ([Delivery]) -> Void
-    private let condition = NSCondition()
-    private var stopping = false
-    private var finished = false
-    private var batchPops = true
-    private var fetchConnection: RedisConnection?
-    private var reserveConnection: RedisConnection?
-    private var outage = false
-    /// Messages popped but not yet reserved when the connection failed: pushed back first thing
-    /// after reconnecting, so a connection loss between the pop and the reservation loses nothing.
-    private var unreserved: [(key: String, payload: [UInt8])] = []
+    private let wake: WakeSignal
+    private let intake: DeliveryIntake
+    private var watchers: [QueueWatcher] = []
+    private var connection: RedisConnection?
+    private var scriptSHA: String?
+    private var policy = ReconnectPolicy()
+    private let stopping = Atomic<Bool>(false)
+    private let finished = WaitGroup()
 
-    init(
-        url: RedisURL, keys: BrokerKeys, queues: [String], pollInterval: Double, gate: PrefetchGate, logger: Logger,
-        deliver: @escaping @Sendable ([Delivery]) -> Void
-    ) {
-        self.url = url
-        self.keys = keys
-        self.queues = queues
-        self.pollInterval = pollInterval
-        self.gate = gate
-        self.logger = logger
-        self.deliver = deliver
+    init(runtime: WorkerRuntime) {
+        self.runtime = runtime
+        self.keys = runtime.configuration.brokerKeys
+        self.queues = runtime.configuration.queues
+        self.logger = runtime.logger
+        self.wake = runtime.wake
+        self.intake = DeliveryIntake(runtime: runtime)
     }
 
-    /// Starts fetching on a dedicated thread.
-    func start() {
-        let thread = Thread { [self] in run() }
+    func run() async throws {
+        finished.enter()
+        let thread = Thread { [self] in
+            loop()
+            finished.leave()
+        }
         thread.name = "sigma-consumer"
         thread.start()
+        await withGracefulShutdownHandler {
+            await finished.wait()
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        await runtime.beginWarmShutdown()
     }
 
-    /// Stops fetching and waits (up to the poll interval plus a margin) for the loop to end.
+    /// Stops fetching: the blocked waits are interrupted; the loop ends within one round trip.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.unlock()
-        gate.close()
-        condition.lock()
-        let deadline = Date().addingTimeInterval(pollInterval + 5)
-        while !finished && condition.wait(until: deadline) {}
-        condition.unlock()
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        wake.stop()
+        for watcher in watchers { watcher.stop() }
     }
 
-    private var isStopping: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopping
-    }
+    private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
-    private func run() {
-        var delay = 0.1
+    private func loop() {
+        let url = runtime.configuration.brokerURL
+        guard prepare() else { return }
+        watchers = keys.consumeKeys(queues: runtime.configuration.queues).map {
+            QueueWatcher(key: $0, url: url, wake: wake, logger: logger)
+        }
+        if isStopping { return }
+        for watcher in watchers { watcher.start() }
+        let configuration = runtime.configuration
+        logger.info(
+            "\(configuration.hostname) ready.",
+            metadata: [
+                "broker": "\(configuration.brokerURL)", "queues": "\(configuration.queues)",
+                "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
+            ])
         while !isStopping {
-            let room = gate.waitForRoom(timeout: pollInterval)
+            let room = wake.waitForRoom(timeout: runtime.configuration.pollingInterval) { self.runtime.room }
             if room == 0 || isStopping { continue }
             do throws(RedisError) {
-                let deliveries = try fetch(room: room)
-                if outage {
-                    outage = false
-                    logger.info(
-                        "Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
+                let popped = try fetch(room: room)
+                if policy.succeeded() {
+                    logger.info("Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
                 }
-                delay = 0.1
-                if !deliveries.isEmpty { deliver(deliveries) }
+                if popped.isEmpty {
+                    if wake.idle(timeout: runtime.configuration.pollingInterval) { FaultPoint.afterWake.pass() }
+                    continue
+                }
+                FaultPoint.afterReserve.pass()
+                intake.admit(popped)
             } catch {
-                fetchConnection = nil
-                reserveConnection = nil
-                if outage {
-                    logger.debug("Still cannot consume", metadata: ["error": "\(error.message)"])
-                } else {
-                    outage = true
-                    logger.error(
-                        "Connection to broker lost, reconnecting with backoff",
-                        metadata: ["redis.url": "\(url)", "error": "\(error.message)"])
-                }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 5)
+                connection?.close()
+                connection = nil
+                scriptSHA = nil
+                backOff(error)
             }
         }
-        fetchConnection?.close()
-        reserveConnection?.close()
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+        connection?.close()
+        for watcher in watchers { watcher.stop() }
     }
 
-    private func connection(_ existing: inout RedisConnection?, timeout: Double?) throws(RedisError) -> RedisConnection
-    {
-        if let existing { return existing }
-        let fresh = try RedisConnection(url: url, connectTimeout: 5, commandTimeout: timeout)
-        existing = fresh
+    /// Start-up: declares the queues' bindings and the mailbox and runs a first visibility sweep,
+    /// retrying through outages until it works or the worker stops. - Returns: false when stopped.
+    private func prepare() -> Bool {
+        let url = runtime.configuration.brokerURL
+        while !isStopping {
+            do throws(RedisError) {
+                let connection = try current()
+                for command in runtime.broker.declarations(queues: queues, node: runtime.configuration.hostname) {
+                    try connection.command(bytes: command).check()
+                }
+                _ = policy.succeeded()
+                logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))")
+                break
+            } catch {
+                connection?.close()
+                connection = nil
+                backOff(error)
+            }
+        }
+        return !isStopping
+    }
+
+    private func backOff(_ error: RedisError) {
+        let failure = policy.failed()
+        if failure.beginsOutage {
+            let line = ReconnectPolicy.outageMessage(
+                url: "\(runtime.configuration.brokerURL)", reason: error.message, delay: failure.delay)
+            logger.error("consumer: \(line)")
+        }
+        wake.sleep(failure.delay)
+    }
+
+    private func current() throws(RedisError) -> RedisConnection {
+        if let connection { return connection }
+        let fresh = try RedisConnection(url: runtime.configuration.brokerURL, connectTimeout: 2, commandTimeout: 30)
+        connection = fresh
         return fresh
     }
 
-    private func fetch(room: Int) throws(RedisError) -> [Delivery] {
-        let fetcher = try connection(&fetchConnection, timeout: pollInterval + 25)
-        if !unreserved.isEmpty {
-            // Back to the head of their lists, first-popped last so it is consumed first again.
-            for item in unreserved.reversed() {
-                try fetcher.command(bytes: ["RPUSH".bytes, item.key.bytes, item.payload]).check()
-            }
-            logger.warning(
-                "Put back messages popped before the connection was lost", metadata: ["count": "\(unreserved.count)"])
-            unreserved.removeAll()
-        }
+    /// Runs the reserve script once; returns what it took, reserved.
+    private func fetch(room: Int) throws(RedisError) -> [Popped] {
+        let connection = try current()
         let consumeKeys = keys.consumeKeys(queues: queues)
-        let timeout = pollInterval >= 1 ? String(Int(pollInterval)) : String(pollInterval)
-        let reply = try fetcher.command(["BRPOP"] + consumeKeys + [timeout])
-        guard let pair = try reply.check().array, pair.count == 2, let key = pair[0].string, let first = pair[1].bytes
-        else { return [] }
-        var popped: [(key: String, payload: [UInt8])] = [(key, first)]
-        do {
-            if room > 1 && batchPops { popped += try popMore(fetcher, keys: consumeKeys, count: room - 1) }
-            rotate(after: keys.queueName(fromKey: key))
-            return try reserve(popped)
-        } catch {
-            unreserved = popped
-            logger.error(
-                "Could not reserve popped messages; they go back to their queue on reconnect",
-                metadata: ["count": "\(popped.count)", "error": "\(error.message)"])
-            throw error
-        }
-    }
-
-    /// Takes up to `count` more messages without blocking, highest priority list first.
-    private func popMore(_ connection: RedisConnection, keys consumeKeys: [String], count: Int) throws(RedisError)
-        -> [(key: String, payload: [UInt8])]
-    {
-        var result: [(key: String, payload: [UInt8])] = []
-        for key in consumeKeys where result.count < count {
-            let reply = try connection.command(["RPOP", key, String(count - result.count)])
-            if case .error = reply {
-                batchPops = false  // Redis < 6.2 has no RPOP count: fetch one at a time like kombu.
-                break
+        let sha: String
+        if let scriptSHA {
+            sha = scriptSHA
+        } else {
+            guard let loaded = try connection.command(["SCRIPT", "LOAD", ReserveScript.source]).check().string else {
+                throw RedisError(.protocolViolation, "SCRIPT LOAD returned no digest")
             }
-            for element in reply.array ?? [] {
-                if let payload = element.bytes { result.append((key, payload)) }
-            }
+            scriptSHA = loaded
+            sha = loaded
         }
-        return result
+        let now = String(Date().timeIntervalSince1970)
+        let arguments = [sha, String(2 + consumeKeys.count), keys.unackedIndex, keys.unacked] + consumeKeys + [
+            String(room), now,
+        ]
+        let reply = try connection.command(["EVALSHA"] + arguments)
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            scriptSHA = nil
+            return try fetch(room: room)
+        }
+        if case .error(let message) = reply, RedisReply.error(message).isTransientError {
+            throw RedisError(.unavailable, message)
+        }
+        let items = try reply.check().array ?? []
+        var popped: [Popped] = []
+        var index = 0
+        while index + 2 < items.count {
+            if let position = items[index].integer, position >= 1, Int(position) <= consumeKeys.count,
+                let raw = items[index + 1].bytes
+            {
+                let key = consumeKeys[Int(position) - 1]
+                popped.append(Popped(key: key, queue: keys.queueName(fromKey: key), raw: raw, tag: items[index + 2].string ?? ""))
+            }
+            index += 3
+        }
+        if let last = popped.last { rotate(after: last.queue) }
+        return popped
     }
 
     private func rotate(after queue: String) {
@@ -160,39 +186,12 @@ final class Consumer: @unchecked Sendable {
         queues.append(queues.remove(at: index))
     }
 
-    private func reserve(_ popped: [(key: String, payload: [UInt8])]) throws(RedisError) -> [Delivery] {
-        let now = Date().timeIntervalSince1970
-        var deliveries: [Delivery] = []
-        var zadd: [[UInt8]] = ["ZADD".bytes, keys.unackedIndex.bytes]
-        var hset: [[UInt8]] = ["HSET".bytes, keys.unacked.bytes]
-        for item in popped {
-            let envelope: KombuEnvelope
-            do {
-                envelope = try KombuEnvelope.decode(item.payload)
-            } catch {
-                // No delivery tag can be read: it cannot be reserved or restored. Python crashes here.
-                logger.error(
-                    "Received a message that is not a kombu envelope; it was dropped",
-                    metadata: [
-                        "broker.queue": "\(keys.queueName(fromKey: item.key))", "error": "\(error)",
-                        "message.prefix": "\(String(decoding: item.payload.prefix(200), as: UTF8.self))",
-                    ])
-                continue
-            }
-            let tag = envelope.properties.deliveryTag
-            zadd.append(String(now).bytes)
-            zadd.append(tag.bytes)
-            hset.append(tag.bytes)
-            hset.append(Delivery.reservationValue(raw: item.payload, envelope: envelope))
-            deliveries.append(
-                Delivery(
-                    raw: item.payload, envelope: envelope, queue: keys.queueName(fromKey: item.key), receivedAt: now))
-        }
-        guard !deliveries.isEmpty else { return [] }
-        let reserver = try connection(&reserveConnection, timeout: 30)
-        let replies = try reserver.pipeline([["MULTI".bytes], zadd, hset, ["EXEC".bytes]])
-        try replies.last?.check()
-        gate.take(deliveries.count)
-        return deliveries
+    /// A message the reserve script took.
+    struct Popped: Sendable {
+        var key: String
+        var queue: String
+        var raw: [UInt8]
+        /// Empty when the script could not read a delivery tag (nothing was reserved).
+        var tag: String
     }
 }

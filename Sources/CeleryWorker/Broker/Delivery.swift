@@ -16,15 +16,10 @@ public struct Delivery: Sendable {
     public var deliveryTag: String { envelope.properties.deliveryTag }
 
     /// The `unacked` hash value: `[envelope, exchange, routing_key]` with the envelope verbatim.
-    static func reservationValue(raw: [UInt8], envelope: KombuEnvelope) -> [UInt8] {
-        let serializer = JSONSerializer()
-        var value: [UInt8] = [UInt8(ascii: "[")]
-        value.append(contentsOf: raw)
-        value.append(contentsOf: ", ".utf8)
-        serializer.write(.string(envelope.properties.deliveryInfo.exchange), into: &value)
-        value.append(contentsOf: ", ".utf8)
-        serializer.write(.string(envelope.properties.deliveryInfo.routingKey), into: &value)
-        value.append(UInt8(ascii: "]"))
-        return value
+    var reservationValue: [UInt8] {
+        UnackedEntry(
+            raw: raw, exchange: envelope.properties.deliveryInfo.exchange,
+            routingKey: envelope.properties.deliveryInfo.routingKey
+        ).encoded()
     }
 }

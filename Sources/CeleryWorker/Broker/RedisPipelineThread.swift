@@ -32,6 +32,7 @@ public final class RedisPipelineThread: @unchecked Sendable {
     private var connection: RedisConnection?
     private var outage = false
     private var thread: Thread?
+    private var failFast = false
     /// Gives up on a job after this many seconds of failed reconnection (the job's completion gets the error).
     let retryBudget: Double
 
@@ -103,6 +104,15 @@ public final class RedisPipelineThread: @unchecked Sendable {
             condition.signal()
             condition.unlock()
         }
+    }
+
+    /// From now on a job whose connection fails fails at once instead of retrying (shutdown:
+    /// what cannot be written now is left in Redis' reservations for a visibility sweep).
+    public func stopRetrying() {
+        condition.lock()
+        failFast = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     private func enqueue(_ job: Job) {
@@ -195,33 +205,34 @@ public final class RedisPipelineThread: @unchecked Sendable {
         if case .failure(let error) = result { failure(error) }
     }
 
-    /// Runs `body` with a live connection, reconnecting with backoff on connection errors.
+    /// Runs `body` with a live connection, reconnecting with the worker's ``ReconnectPolicy`` on
+    /// connection errors, for up to `retryBudget` seconds (none once ``stopRetrying()`` was called).
     private func withRetries<T>(_ body: (RedisConnection) throws(RedisError) -> T) -> Result<T, RedisError> {
         let started = Date()
-        var delay = 0.1
+        var policy = ReconnectPolicy()
         while true {
             do throws(RedisError) {
                 let connection = try currentConnection()
                 let value = try body(connection)
                 if outage {
                     outage = false
-                    logger.info("Redis connection restored", metadata: ["redis.url": "\(url)", "thread": "\(name)"])
+                    logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))", metadata: ["thread": "\(name)"])
                 }
                 return .success(value)
             } catch {
                 guard error.code == .connection || error.code == .unavailable else { return .failure(error) }
                 connection = nil
+                let failure = policy.failed()
                 if !outage {
                     outage = true
-                    logger.error(
-                        "Redis connection lost, reconnecting with backoff",
-                        metadata: ["redis.url": "\(url)", "error": "\(error.message)", "thread": "\(name)"])
+                    let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
+                    logger.error("\(name): \(line)")
                 }
-                // While stopping, queued writes get a short budget so shutdown cannot hang on a dead Redis.
-                let budget = condition.withLock { stopping } ? min(retryBudget, 5) : retryBudget
-                if Date().timeIntervalSince(started) > budget { return .failure(error) }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 2)
+                let giveUp = condition.withLock { failFast || (stopping && Date().timeIntervalSince(started) > 1) }
+                if giveUp || Date().timeIntervalSince(started) > retryBudget { return .failure(error) }
+                condition.lock()
+                _ = condition.wait(until: Date().addingTimeInterval(failure.delay))
+                condition.unlock()
             }
         }
     }

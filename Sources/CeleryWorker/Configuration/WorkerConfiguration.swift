@@ -23,7 +23,7 @@ public struct WorkerConfiguration: Sendable {
     public var visibilityTimeout: Double
     /// BRPOP timeout in seconds (`polling_interval`).
     public var pollingInterval: Double
-    /// Seconds between visibility sweeps (kombu: 10 s × throttle 10).
+    /// Seconds between visibility sweeps (kombu sweeps every 10 s).
     public var restoreInterval: Double
     /// Seconds between refreshes of held messages' `unacked_index` scores.
     public var refreshInterval: Double
@@ -45,8 +45,9 @@ public struct WorkerConfiguration: Sendable {
     public var naiveTimeOffset: Int
     /// `--forward-unknown`: push messages for unregistered tasks unchanged onto this queue.
     public var forwardUnknownQueue: String?
-    /// Warm shutdown: how long running tasks may take to finish.
-    public var shutdownTimeout: Double
+    /// `--shutdown-timeout`: how long a warm shutdown waits for running tasks before it turns
+    /// cold (every unacknowledged message back to its queue). nil waits as long as they run, as Celery.
+    public var shutdownTimeout: Double?
     /// `--max-tasks-per-child` (accepted; tasks run in-process, so it has no effect).
     public var maxTasksPerChild: Int?
     /// `-E` / `worker_send_task_events`: publish task events (worker events are always sent).
@@ -74,7 +75,7 @@ public struct WorkerConfiguration: Sendable {
         self.backendKeys = BackendKeys()
         self.visibilityTimeout = 3600
         self.pollingInterval = 1
-        self.restoreInterval = 100
+        self.restoreInterval = 10
         self.refreshInterval = 60
         self.resultExpires = 86_400
         self.dateStyle = .aware
@@ -85,7 +86,7 @@ public struct WorkerConfiguration: Sendable {
         self.defaultQueue = "celery"
         self.naiveTimeOffset = 0
         self.forwardUnknownQueue = nil
-        self.shutdownTimeout = 60
+        self.shutdownTimeout = nil
         self.maxTasksPerChild = nil
         self.runawayGrace = 2
         self.sendTaskEvents = false

@@ -1,31 +1,44 @@
 import CeleryWire
 import Foundation
 import Logging
+import ServiceLifecycle
 
-/// The remote-control mailbox: a thread subscribed to the `celery.pidbox` fanout channel of the
-/// broker database (`PSUBSCRIBE /<db>.celery.pidbox`, as kombu's Redis transport consumes it)
-/// that hands every request on. Reconnects with backoff and logs once per outage.
-final class ControlMailbox: @unchecked Sendable {
+/// The remote-control mailbox, a `Service`: a thread subscribed to the `celery.pidbox` fanout
+/// channel of the broker database (`PSUBSCRIBE /<db>.celery.pidbox`, as kombu's Redis transport
+/// consumes it, `global_keyprefix` applied) that hands every request to the ``ControlHandler``.
+/// Reconnects with the worker's ``ReconnectPolicy`` and logs once per outage.
+final class ControlMailbox: Service, @unchecked Sendable {
     private let url: RedisURL
     private let channel: String
     private let logger: Logger
-    private let deliver: @Sendable (ControlRequest) -> Void
+    private let handler: ControlHandler
     private let lock = NSLock()
     private var stopping = false
     private var connection: RedisConnection?
+    private let finished = WaitGroup()
+    private let pause = WakeSignal()
 
-    init(url: RedisURL, logger: Logger, deliver: @escaping @Sendable (ControlRequest) -> Void) {
-        self.url = url
-        self.channel = "/\(url.database).celery.pidbox"
-        self.logger = logger
-        self.deliver = deliver
+    init(runtime: WorkerRuntime) {
+        self.url = runtime.configuration.brokerURL
+        self.channel = runtime.configuration.brokerKeys.fanoutChannel(
+            db: runtime.configuration.brokerURL.database, exchange: "celery.pidbox")
+        self.logger = runtime.logger
+        self.handler = ControlHandler(runtime: runtime)
     }
 
-    /// Starts listening on a dedicated thread.
-    func start() {
-        let thread = Thread { [self] in run() }
+    func run() async throws {
+        finished.enter()
+        let thread = Thread { [self] in
+            loop()
+            finished.leave()
+        }
         thread.name = "sigma-pidbox"
         thread.start()
+        await withGracefulShutdownHandler {
+            await finished.wait()
+        } onGracefulShutdown: {
+            self.stop()
+        }
     }
 
     /// Stops listening (the blocked read is interrupted).
@@ -34,40 +47,36 @@ final class ControlMailbox: @unchecked Sendable {
             stopping = true
             return connection
         }
+        pause.stop()
         current?.interrupt()
     }
 
     private var isStopping: Bool { lock.withLock { stopping } }
 
-    private func run() {
-        var delay = 0.1
-        var outage = false
+    private func loop() {
+        var policy = ReconnectPolicy()
         while !isStopping {
             do throws(RedisError) {
-                let fresh = try RedisConnection(url: url, connectTimeout: 5)
+                let fresh = try RedisConnection(url: url, connectTimeout: 2)
                 let live = lock.withLock { () -> Bool in
                     connection = fresh
                     return !stopping
                 }
                 guard live else { return }
                 try fresh.command(["PSUBSCRIBE", channel]).check()
-                if outage {
-                    outage = false
+                if policy.succeeded() {
                     logger.info("Remote-control mailbox connected again", metadata: ["channel": "\(channel)"])
                 }
-                delay = 0.1
                 while true { handle(try fresh.readReply()) }
             } catch {
                 lock.withLock { connection = nil }
                 if isStopping { return }
-                if !outage {
-                    outage = true
-                    logger.error(
-                        "Remote-control mailbox lost its Redis connection, reconnecting with backoff",
-                        metadata: ["error": "\(error.message)"])
+                let failure = policy.failed()
+                if failure.beginsOutage {
+                    let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
+                    logger.error("pidbox: \(line)")
                 }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 2)
+                pause.sleep(failure.delay)
             }
         }
     }
@@ -78,7 +87,9 @@ final class ControlMailbox: @unchecked Sendable {
             return
         }
         do {
-            deliver(try ControlRequest.decode(data))
+            let request = try ControlRequest.decode(data)
+            let handler = self.handler
+            Task { await handler.handle(request) }
         } catch {
             logger.warning(
                 "Ignored a remote-control message that is not a control request", metadata: ["error": "\(error)"])

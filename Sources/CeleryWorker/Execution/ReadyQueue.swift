@@ -1,42 +1,59 @@
-/// Reserved messages waiting for a free execution slot, FIFO, shared by the execution loops.
-actor ReadyQueue<Item: Sendable> {
-    private var items: [Item] = []
-    private var head = 0
-    private var waiters: [CheckedContinuation<Item?, Never>] = []
-    private var closed = false
+import Synchronization
+
+/// Reserved messages waiting for a free execution slot, FIFO. `put` is synchronous, so the
+/// consumer thread hands messages over without a hop; the execution loops `take`.
+final class ReadyQueue<Item: Sendable>: Sendable {
+    private struct State {
+        var items: [Item] = []
+        var head = 0
+        var waiters: [CheckedContinuation<Item?, Never>] = []
+        var closed = false
+    }
+
+    private let state = Mutex(State())
 
     /// Adds an item, handing it straight to a waiting loop when there is one.
     func put(_ item: Item) {
-        if !waiters.isEmpty {
-            waiters.removeFirst().resume(returning: item)
-        } else {
-            items.append(item)
+        let waiter = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+            guard !state.closed else { return nil }
+            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
+            state.items.append(item)
+            return nil
         }
+        waiter?.resume(returning: item)
     }
 
-    /// The next item; nil once the queue is closed and empty.
+    /// The next item; nil once the queue is closed.
     func take() async -> Item? {
-        if head < items.count {
-            let item = items[head]
-            head += 1
-            if head > 1024 && head * 2 > items.count {
-                items.removeFirst(head)
-                head = 0
+        await withCheckedContinuation { (continuation: CheckedContinuation<Item?, Never>) in
+            let next = state.withLock { state -> Item?? in
+                if state.head < state.items.count {
+                    let item = state.items[state.head]
+                    state.head += 1
+                    if state.head > 1024 && state.head * 2 > state.items.count {
+                        state.items.removeFirst(state.head)
+                        state.head = 0
+                    }
+                    return .some(item)
+                }
+                if state.closed { return .some(nil) }
+                state.waiters.append(continuation)
+                return nil
             }
-            return item
+            if let next { continuation.resume(returning: next) }
         }
-        if closed { return nil }
-        return await withCheckedContinuation { waiters.append($0) }
     }
 
-    /// Closes the queue and returns the items nobody took (to restore them).
-    func close() -> [Item] {
-        closed = true
-        let rest = Array(items[head...])
-        items.removeAll()
-        head = 0
+    /// Closes the queue: waiting loops get nil; items nobody took are dropped (the delivery state
+    /// machine already put their messages back).
+    func close() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Item?, Never>] in
+            state.closed = true
+            state.items.removeAll()
+            state.head = 0
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
         for waiter in waiters { waiter.resume(returning: nil) }
-        waiters.removeAll()
-        return rest
     }
 }

@@ -1,12 +1,13 @@
 import CeleryWire
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Celery's Redis result backend: for each state, the GET guard (a stored SUCCESS is never
 /// overwritten), then SETEX with `result_expires` and PUBLISH on the key's channel, which is
 /// what wakes `AsyncResult.get()`. The three steps run as one Lua script (atomic; each command
 /// still shows in MONITOR), pipelined with other writes on a dedicated thread.
-public final class ResultBackend: Sendable {
+public final class ResultBackend: Service, Sendable {
     /// The key naming in use.
     public let keys: BackendKeys
     /// TTL of stored results in seconds; nil stores without expiry.
@@ -106,4 +107,10 @@ public final class ResultBackend: Sendable {
 
     /// Ends the writer thread after the queued writes, and waits until they are done.
     public func stop() async { await pipeline.stop() }
+
+    /// Runs until graceful shutdown, then flushes the queued writes and stops.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await stop()
+    }
 }

@@ -124,7 +124,8 @@ final class Harness: @unchecked Sendable {
                 hostname: "celery@\(harness.queue)")
             configuration.pollingInterval = 0.2
             configuration.shutdownTimeout = 10
-            let (group, _) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
+            let (group, _) = WorkerApplication.build(
+                configuration: configuration, registry: registry, logger: logger, handleSignals: false)
             let running = Task { try await group.run() }
             do {
                 try await body(harness)

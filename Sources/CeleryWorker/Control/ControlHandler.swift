@@ -4,22 +4,26 @@ import Logging
 
 /// Remote control (celery-wire.md §8): what `celery inspect`, `celery control`, `celery status`
 /// and `app.control.*` ask a worker, answered as the Python worker answers.
-extension Worker {
+struct ControlHandler: Sendable {
+    let runtime: WorkerRuntime
+
+    private var configuration: WorkerConfiguration { runtime.configuration }
+    private var registry: TaskRegistry { runtime.registry }
+    private var logger: Logger { runtime.logger }
+    private typealias Entry = DeliveryStateMachine<ReservedMessage>.Entry
+
     /// Handles one request addressed to this node and publishes the reply, if one is expected.
-    func control(_ request: ControlRequest) async {
+    func handle(_ request: ControlRequest) async {
         let node = configuration.hostname
         guard request.isAddressed(to: node) else { return }
-        let clock = state.withLock { state -> Int in
-            state.clock = max(state.clock, request.clock ?? 0) + 1
-            return state.clock
-        }
+        let clock = runtime.events.observe(request.clock)
         guard let value = answer(request, clock: clock) else { return }
         guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased())
         else {
             return
         }
         do {
-            try await broker.publish(envelope)
+            try await runtime.broker.publish(envelope)
         } catch {
             logger.error(
                 "Could not send the remote-control reply",
@@ -37,33 +41,33 @@ extension Worker {
             return ["clock": .int(Int64(clock))]
         case "hello":
             guard arguments["from_node"]?.stringValue != configuration.hostname else { return nil }
-            revoke(arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            let revoked = state.withLock { $0.revoked.sorted() }
+            runtime.revoke(arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let revoked = runtime.deliveries.withLock { $0.revoked.sorted }
             return ["revoked": .array(revoked.map(JSONValue.string)), "clock": .int(Int64(clock))]
         case "revoked":
-            return .array(state.withLock { $0.revoked.sorted() }.map(JSONValue.string))
+            return .array(runtime.deliveries.withLock { $0.revoked.sorted }.map(JSONValue.string))
         case "registered":
             return .array(registry.names.sorted().map(JSONValue.string))
         case "active":
             return .array(
-                state.withLock { Array($0.active.values) }.sorted { $0.startedAt < $1.startedAt }.map {
-                    requestInfo($0.message, startedAt: $0.startedAt, acknowledged: !acksLate($0.message))
+                held([.running, .finishing]).map {
+                    requestInfo($0.message, startedAt: $0.startedAt, acknowledged: $0.acknowledged)
                 })
         case "reserved":
-            return .array(held(scheduled: false).map { requestInfo($0, startedAt: nil, acknowledged: false) })
+            return .array(held([.reserved]).map { requestInfo($0.message, startedAt: nil, acknowledged: false) })
         case "scheduled":
             return .array(
-                held(scheduled: true).map { message in
+                held([.scheduled]).map { entry in
                     [
-                        "eta": .string(message.request.etaText ?? ""), "priority": 6,
-                        "request": requestInfo(message, startedAt: nil, acknowledged: false),
+                        "eta": .string(entry.message.request.etaText ?? ""), "priority": 6,
+                        "request": requestInfo(entry.message, startedAt: nil, acknowledged: false),
                     ]
                 })
         case "query_task":
             return .object(queryTasks(ids: Self.ids(arguments["ids"])))
         case "revoke":
             let ids = Self.ids(arguments["task_id"])
-            revoke(ids)
+            runtime.revoke(ids)
             logger.info("Tasks flagged as revoked: \(ids.joined(separator: ", "))")
             if arguments["terminate"]?.boolValue == true {
                 logger.warning("Revoke with terminate: running tasks are not interrupted (tasks run in-process)")
@@ -74,9 +78,9 @@ extension Worker {
                 return ["error": "unknown task"]
             }
             let limits = TimeLimit(hard: arguments["hard"]?.doubleValue, soft: arguments["soft"]?.doubleValue)
-            state.withLock { $0.timeLimits[name] = limits }
+            runtime.limits.withLock { $0[name] = limits }
             logger.info(
-                "New time limits for tasks of type \(name): soft=\(limits.soft.map(Self.seconds) ?? "None") hard=\(limits.hard.map(Self.seconds) ?? "None")"
+                "New time limits for tasks of type \(name): soft=\(limits.soft.map(WorkerRuntime.seconds) ?? "None") hard=\(limits.hard.map(WorkerRuntime.seconds) ?? "None")"
             )
             return ["ok": "time limits set successfully"]
         case "rate_limit":
@@ -88,48 +92,42 @@ extension Worker {
         case "active_queues":
             return .array(configuration.queues.map(Self.queueInfo))
         case "enable_events":
-            return ["ok": setTaskEvents(true) ? "task events already enabled" : "task events enabled"]
+            return ["ok": runtime.events.setTaskEvents(true) ? "task events already enabled" : "task events enabled"]
         case "disable_events":
-            return ["ok": setTaskEvents(false) ? "task events disabled" : "task events already disabled"]
+            return ["ok": runtime.events.setTaskEvents(false) ? "task events disabled" : "task events already disabled"]
         case "heartbeat":
-            sendWorkerEvent("worker-heartbeat", frequency: 5)
+            let (active, processed) = runtime.deliveries.withLock { ($0.running, $0.processed) }
+            runtime.events.worker("worker-heartbeat", active: active, processed: processed, frequency: 5)
             return nil
         case "shutdown":
             logger.warning("Got shutdown from remote")
-            state.withLock { $0.stopFromInside }?()
+            runtime.requestStop()
             return nil
         default:
             return ["error": .string("KeyError(\(PythonRepr.repr(.string(request.method))))")]
         }
     }
 
-    /// Held messages not yet started: waiting to run (`reserved`) or for their ETA (`scheduled`).
-    private func held(scheduled: Bool) -> [ReservedMessage] {
-        state.withLock { state in
-            state.held.values.filter { !$0.started && (state.etaTimers[$0.message.tag] != nil) == scheduled }.map(
-                \.message)
-        }
-        .sorted { $0.delivery.receivedAt < $1.delivery.receivedAt }
+    /// Held messages in some phases, oldest first (running ones by start time).
+    private func held(_ phases: Set<DeliveryStateMachine<ReservedMessage>.Phase>) -> [Entry] {
+        runtime.deliveries.withLock { machine in machine.entries.values.filter { phases.contains($0.phase) } }
+            .sorted { ($0.startedAt ?? $0.receivedAt, $0.receivedAt) < ($1.startedAt ?? $1.receivedAt, $1.receivedAt) }
     }
 
     /// `query_task`: the state (`active`, `reserved`, `scheduled`) and info of known ids.
     private func queryTasks(ids: [String]) -> JSONObject {
         let wanted = Set(ids)
         var found = JSONObject()
-        let (active, waiting, timers) = state.withLock { state in
-            (Array(state.active.values), Array(state.held.values), Set(state.etaTimers.keys))
-        }
-        for entry in active where wanted.contains(entry.message.request.id) {
-            found[entry.message.request.id] = [
-                "active",
-                requestInfo(entry.message, startedAt: entry.startedAt, acknowledged: !acksLate(entry.message)),
-            ]
-        }
-        for held in waiting where !held.started && wanted.contains(held.message.request.id) {
-            let kind = timers.contains(held.message.tag) ? "scheduled" : "reserved"
-            found[held.message.request.id] = [
-                .string(kind), requestInfo(held.message, startedAt: nil, acknowledged: false),
-            ]
+        for entry in held([.running, .finishing, .reserved, .scheduled]) where wanted.contains(entry.taskID) {
+            switch entry.phase {
+            case .running, .finishing:
+                found[entry.taskID] = [
+                    "active", requestInfo(entry.message, startedAt: entry.startedAt, acknowledged: entry.acknowledged),
+                ]
+            case .reserved, .scheduled:
+                let kind = entry.phase == .scheduled ? "scheduled" : "reserved"
+                found[entry.taskID] = [.string(kind), requestInfo(entry.message, startedAt: nil, acknowledged: false)]
+            }
         }
         return found
     }
@@ -153,7 +151,7 @@ extension Worker {
 
     /// `stats`: the parts a monitoring tool reads (totals, pid, clock, uptime, pool, broker, prefetch).
     private func stats(clock: Int) -> JSONValue {
-        let totals = state.withLock { $0.totals }
+        let totals = runtime.totals.withLock { $0 }
         var total = JSONObject()
         for name in totals.keys.sorted() { total[name] = .int(Int64(totals[name] ?? 0)) }
         var usage = rusage()
@@ -173,7 +171,7 @@ extension Worker {
         }
         return [
             "total": .object(total), "pid": .int(Int64(getpid())), "clock": .string(String(clock)),
-            "uptime": .int(Int64(Date().timeIntervalSince(startedAt))),
+            "uptime": .int(Int64(Date().timeIntervalSince(runtime.startedAt))),
             "pool": [
                 "implementation": "sigma-worker (Swift concurrency, in-process)",
                 "max-concurrency": .int(Int64(configuration.concurrency)), "processes": [.int(Int64(getpid()))],
@@ -206,7 +204,7 @@ extension Worker {
             "task_time_limit": configuration.timeLimit.map(JSONValue.double) ?? .null,
             "worker_concurrency": .int(Int64(configuration.concurrency)),
             "worker_prefetch_multiplier": .int(Int64(configuration.prefetchMultiplier)),
-            "worker_send_task_events": .bool(taskEvents.load(ordering: .relaxed)),
+            "worker_send_task_events": .bool(runtime.events.taskEventsEnabled),
             "broker_transport_options": ["visibility_timeout": .double(configuration.visibilityTimeout)],
         ]
         let prefix = configuration.brokerKeys.prefix

@@ -6,10 +6,13 @@ import Logging
 /// task's state is stored, its result joins the chord; the worker that completes the count
 /// publishes the body with the list of results, or fails it with `ChordError` when a header
 /// task failed.
-extension Worker {
+struct ChordJoiner: Sendable {
+    let runtime: WorkerRuntime
+    let publisher: SignaturePublisher
+
     /// Joins a header task's final state (SUCCESS, FAILURE or REVOKED) into its chord.
-    func chordPartReturn(_ request: TaskRequest, state: TaskState, value: JSONValue) async {
-        guard let body = request.chord, let groupID = request.groupID, let backend else { return }
+    func partReturned(_ request: TaskRequest, state: TaskState, value: JSONValue) async {
+        guard let body = request.chord, let groupID = request.groupID, let backend = runtime.backend else { return }
         let entry = JSONSerializer().serialize([1, .string(request.id), .string(state.rawValue), value])
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         do {
@@ -34,17 +37,17 @@ extension Worker {
                 results.append(fields[3])
             }
             guard try await backend.extendChordClaim(groupID: groupID, claimToken: token, seconds: 20) else {
-                logger.warning("Chord callback for '\(groupID)' not published: the claim is no longer this worker's")
+                runtime.logger.warning("Chord callback for '\(groupID)' not published: the claim is no longer this worker's")
                 return
             }
-            _ = await apply(body, result: .array(results), for: request)
+            _ = await publisher.apply(body, result: .array(results), for: request)
             if !(try await backend.finishChord(groupID: groupID, claimToken: token, doneExpires: 300)) {
-                logger.warning(
+                runtime.logger.warning(
                     "Chord callback claim for '\(groupID)' was lost before cleanup; chord data was left to expire")
             }
         } catch {
-            logger.error(
-                "Chord '\(groupID)' join failed", metadata: metadata(request).merging(["error": "\(error)"]) { $1 })
+            runtime.logger.error(
+                "Chord '\(groupID)' join failed", metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
         }
     }
 
@@ -52,10 +55,10 @@ extension Worker {
     /// fails, and the chord size is dropped.
     private func failChord(_ body: Signature, groupID: String, error message: String, after request: TaskRequest) async
     {
-        logger.error("Chord '\(groupID)' raised: ChordError('\(message)')", metadata: metadata(request))
+        runtime.logger.error("Chord '\(groupID)' raised: ChordError('\(message)')", metadata: WorkerRuntime.metadata(request))
         let exception = ExceptionInfo(type: "ChordError", module: "celery.exceptions", arguments: [.string(message)])
         let now = Date().timeIntervalSince1970
-        guard let backend else { return }
+        guard let backend = runtime.backend else { return }
         let bodyID = body.presetTaskID ?? TaskMessage.newID()
         do {
             try await backend.store(
@@ -67,9 +70,9 @@ extension Worker {
             }
             try await backend.dropChordSize(groupID: groupID)
         } catch {
-            logResultFailure(error, request)
+            runtime.logger.error("Could not store the chord failure", metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
         }
         let errbacks = (try? Signature.list(body.options["link_error"], field: "link_error")) ?? []
-        await sendErrbacks(errbacks, failedTaskID: bodyID, for: request)
+        await publisher.sendErrbacks(errbacks, failedTaskID: bodyID, for: request)
     }
 }

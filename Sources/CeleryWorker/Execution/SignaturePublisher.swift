@@ -2,7 +2,11 @@ import CeleryWire
 import Foundation
 import Logging
 
-extension Worker {
+/// Publishes signatures as new task messages from inside a task (link, link_error, chain step,
+/// chord body), as `Signature.apply_async` does in Celery's worker.
+struct SignaturePublisher: Sendable {
+    let runtime: WorkerRuntime
+
     /// Publishes a signature as a new task message (link, link_error, chain step), as
     /// `Signature.apply_async` does inside a task: the parent's result is prepended to the
     /// arguments unless the signature is immutable; `root_id` and `parent_id` propagate.
@@ -11,13 +15,13 @@ extension Worker {
         -> JSONValue?
     {
         if signature.subtaskType != nil && signature.subtaskType != "chain" {
-            logger.error(
+            runtime.logger.error(
                 "Composite \(signature.subtaskType ?? "") signatures are not supported in callbacks; not published",
-                metadata: metadata(parent))
+                metadata: WorkerRuntime.metadata(parent))
             return nil
         }
         let options = signature.options
-        let queue = options["queue"]?.stringValue ?? configuration.defaultQueue
+        let queue = options["queue"]?.stringValue ?? runtime.configuration.defaultQueue
         var message = TaskMessage(
             id: signature.presetTaskID ?? TaskMessage.newID(), task: signature.task,
             args: (signature.immutable || result == nil) ? signature.args : [result!] + signature.args,
@@ -28,7 +32,7 @@ extension Worker {
         message.groupID = options["group_id"]?.stringValue
         message.groupIndex = options["group_index"]?.intValue.map(Int.init)
         message.priority = Int(options["priority"]?.intValue ?? 0)
-        message.origin = configuration.hostname
+        message.origin = runtime.configuration.hostname
         message.replyTo = options["reply_to"]?.stringValue ?? parent.replyTo
         message.timeLimit = TimeLimit(
             hard: options["time_limit"]?.doubleValue, soft: options["soft_time_limit"]?.doubleValue)
@@ -47,12 +51,22 @@ extension Worker {
             message.chord = body
         }
         do {
-            try await broker.publish(message.envelope)
+            try await runtime.broker.publish(message.envelope)
             return .array([.array([.string(message.id), .null]), .null])
         } catch {
-            logger.error(
-                "Could not publish \(signature.task)", metadata: metadata(parent).merging(["error": "\(error)"]) { $1 })
+            runtime.logger.error(
+                "Could not publish \(signature.task)", metadata: WorkerRuntime.metadata(parent).merging(["error": "\(error)"]) { $1 })
             return nil
+        }
+    }
+
+    /// Sends errbacks as tasks, each called with the failed task's id first (old-style errbacks).
+    func sendErrbacks(_ errbacks: [Signature], failedTaskID: String, for request: TaskRequest) async {
+        for errback in errbacks {
+            var signature = errback
+            signature.args = [.string(failedTaskID)] + errback.args
+            signature.immutable = true
+            _ = await apply(signature, result: nil, for: request)
         }
     }
 }

@@ -1,0 +1,71 @@
+/// The Lua script that takes messages off the queues and reserves them in one atomic step, so a
+/// message is never only in the worker's memory: it is either on its list or in `unacked`.
+///
+/// `KEYS`: `unacked_index`, `unacked`, then the lists to consume in order (priority lists of each
+/// queue, highest first). `ARGV`: the most messages to take and the reservation score (now).
+/// For each message popped (RPOP, the consuming end, as kombu's BRPOP) it adds
+/// `ZADD unacked_index <now> <tag>` and `HSET unacked <tag> [envelope, exchange, routing_key]`,
+/// the value written byte for byte as kombu's `json.dumps` writes it. It returns a flat list of
+/// triples: the 1-based index of the list, the envelope bytes and the delivery tag (empty when
+/// the message has none and could not be reserved: it is off its queue and must be reported).
+enum ReserveScript {
+    static let source = """
+        local function pystr(s)
+          if not string.find(s, '[%c"\\\\\\128-\\255]') then return '"' .. s .. '"' end
+          local out, i, n = {'"'}, 1, #s
+          local named = {[8] = '\\\\b', [9] = '\\\\t', [10] = '\\\\n', [12] = '\\\\f', [13] = '\\\\r',
+            [34] = '\\\\"', [92] = '\\\\\\\\'}
+          while i <= n do
+            local c = string.byte(s, i)
+            if named[c] then
+              out[#out + 1] = named[c]; i = i + 1
+            elseif c < 32 then
+              out[#out + 1] = string.format('\\\\u%04x', c); i = i + 1
+            elseif c < 128 then
+              out[#out + 1] = string.char(c); i = i + 1
+            else
+              local cp, len
+              if c >= 240 then cp, len = c % 8, 4 elseif c >= 224 then cp, len = c % 16, 3 else cp, len = c % 32, 2 end
+              for j = 1, len - 1 do cp = cp * 64 + (string.byte(s, i + j) or 128) % 64 end
+              i = i + len
+              if cp >= 65536 then
+                cp = cp - 65536
+                out[#out + 1] = string.format('\\\\u%04x\\\\u%04x', 55296 + math.floor(cp / 1024), 56320 + cp % 1024)
+              else
+                out[#out + 1] = string.format('\\\\u%04x', cp)
+              end
+            end
+          end
+          out[#out + 1] = '"'
+          return table.concat(out)
+        end
+        local limit = tonumber(ARGV[1])
+        local result, taken = {}, 0
+        for k = 3, #KEYS do
+          while taken < limit do
+            local raw = redis.call('RPOP', KEYS[k])
+            if not raw then break end
+            taken = taken + 1
+            local tag = ''
+            local ok, message = pcall(cjson.decode, raw)
+            if ok and type(message) == 'table' and type(message.properties) == 'table' then
+              local properties = message.properties
+              if type(properties.delivery_tag) == 'string' and properties.delivery_tag ~= '' then
+                tag = properties.delivery_tag
+                local info = properties.delivery_info
+                if type(info) ~= 'table' then info = {} end
+                local exchange = type(info.exchange) == 'string' and info.exchange or ''
+                local routing = type(info.routing_key) == 'string' and info.routing_key or ''
+                redis.call('ZADD', KEYS[1], ARGV[2], tag)
+                redis.call('HSET', KEYS[2], tag, '[' .. raw .. ', ' .. pystr(exchange) .. ', ' .. pystr(routing) .. ']')
+              end
+            end
+            result[#result + 1] = k - 2
+            result[#result + 1] = raw
+            result[#result + 1] = tag
+          end
+          if taken >= limit then break end
+        end
+        return result
+        """
+}

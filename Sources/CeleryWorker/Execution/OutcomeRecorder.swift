@@ -1,0 +1,209 @@
+import CeleryWire
+import Foundation
+import Logging
+
+/// Writes what a task's run produced, as Celery's worker does: the result state, callbacks and
+/// the next chain step, errbacks, retries and chord joins. Nothing is dropped on a Redis failure:
+/// a result write or a retry publish is tried again with backoff until it lands or a cold
+/// shutdown puts the message back (an acks-late message is only acknowledged after its write).
+struct OutcomeRecorder: Sendable {
+    let runtime: WorkerRuntime
+    let publisher: SignaturePublisher
+    let chords: ChordJoiner
+
+    init(runtime: WorkerRuntime) {
+        self.runtime = runtime
+        self.publisher = SignaturePublisher(runtime: runtime)
+        self.chords = ChordJoiner(runtime: runtime, publisher: publisher)
+    }
+
+    private var logger: Logger { runtime.logger }
+    private var configuration: WorkerConfiguration { runtime.configuration }
+
+    // MARK: Outcomes
+
+    /// SUCCESS: publish callbacks and the next chain step first, then store the result.
+    func succeed(_ message: ReservedMessage, value: JSONValue, started: Date) async {
+        let request = message.request
+        var children: [JSONValue] = []
+        for callback in request.callbacks {
+            if let child = await publisher.apply(callback, result: value, for: request) { children.append(child) }
+        }
+        if let next = request.chain.last {
+            var step = next
+            var rest = Array(request.chain.dropLast())
+            if let nested = step.options["chain"]?.arrayValue, rest.isEmpty {
+                rest = (try? nested.enumerated().map { try Signature(decoding: $1, field: "chain[\($0)]") }) ?? []
+            }
+            step.options["chain"] = nil
+            if let child = await publisher.apply(step, result: value, for: request, chain: rest) {
+                children.append(child)
+            }
+        }
+        if !ignoresResult(message) {
+            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970))
+        }
+        await chords.partReturned(request, state: .success, value: value)
+        let runtime = Date().timeIntervalSince(started)
+        let shown = PythonRepr.truncated(PythonRepr.repr(value))
+        self.runtime.events.task(
+            "task-succeeded",
+            ["uuid": .string(request.id), "result": .string(shown), "runtime": .double(runtime)])
+        logger.info(
+            "Task \(request.displayName)[\(request.id)] succeeded in \(WorkerRuntime.seconds(runtime))s: \(shown)",
+            metadata: WorkerRuntime.metadata(request))
+    }
+
+    /// FAILURE: store it, mark the rest of the chain failed, send errbacks (with the task id).
+    func fail(
+        _ message: ReservedMessage, exception: ExceptionInfo, traceback: String?, started: Date,
+        withTraceback: Bool = true
+    ) async {
+        let request = message.request
+        let text = withTraceback ? (traceback ?? Self.traceback(exception, task: request.task)) : nil
+        let now = Date().timeIntervalSince1970
+        if !ignoresResult(message) || message.task.options.storeErrorsEvenIfIgnored {
+            await store(.failure(request, exception: exception, traceback: text, at: now))
+        }
+        await chords.partReturned(request, state: .failure, value: exception.jsonValue)
+        runtime.events.task(
+            "task-failed",
+            [
+                "uuid": .string(request.id), "exception": .string("\(exception)"),
+                "traceback": text.map(JSONValue.string) ?? .null,
+            ])
+        for step in request.chain {
+            guard let id = step.presetTaskID else { continue }
+            await store(
+                ResultRecord(taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now))
+        }
+        await publisher.sendErrbacks(request.errbacks, failedTaskID: request.id, for: request)
+        logger.error(
+            "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)",
+            metadata: WorkerRuntime.metadata(request).merging([
+                "runtime": "\(WorkerRuntime.seconds(Date().timeIntervalSince(started)))"
+            ]) { $1 })
+    }
+
+    /// RETRY: republish the same id with `retries + 1` and an eta, store RETRY; past
+    /// `max_retries`, FAILURE with the original exception (or MaxRetriesExceededError).
+    /// The republish is tried until it lands: the task is never dropped because Redis refused once.
+    func retry(_ message: ReservedMessage, retry: TaskRetry, started: Date) async {
+        let request = message.request
+        let options = message.task.options
+        let maxRetries = retry.maxRetries ?? options.maxRetries
+        if let maxRetries, request.retries >= maxRetries {
+            let exception =
+                retry.exception
+                ?? ExceptionInfo(
+                    type: "MaxRetriesExceededError", module: "celery.exceptions",
+                    arguments: [
+                        .string(
+                            "Can't retry \(request.task)[\(request.id)] args:\(PythonRepr.tuple(request.args)) kwargs:\(PythonRepr.dict(request.kwargs))"
+                        )
+                    ])
+            await fail(message, exception: exception, traceback: nil, started: started)
+            return
+        }
+        let countdown = retry.countdown ?? options.defaultRetryDelay
+        let eta = ISODateTime(unixTime: Date().timeIntervalSince1970 + countdown, utcOffset: 0).isoFormat()
+        let republished = TaskMessage(retrying: request, eta: eta, origin: configuration.hostname)
+        let published = await persist("publish the retry", request) { () async throws(RedisError) in
+            try await runtime.broker.publish(republished.envelope)
+        }
+        guard published else { return }
+        let reason = "Retry in \(WorkerRuntime.seconds(countdown))s" + (retry.exception.map { ": \($0)" } ?? "")
+        let exception = retry.exception ?? .retry(reason)
+        let traceback = Self.traceback(.retry(reason), task: request.task)
+        if !ignoresResult(message) {
+            await store(.retry(request, exception: exception, traceback: traceback))
+        }
+        logger.info(
+            "Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: WorkerRuntime.metadata(request))
+        runtime.events.task(
+            "task-retried",
+            ["uuid": .string(request.id), "exception": .string("\(exception)"), "traceback": .string(traceback)])
+    }
+
+    /// `Reject` raised by a task: requeue (back of the queue) or drop; early-acked messages are gone already.
+    func rejected(_ message: ReservedMessage, reject: TaskReject) -> DeliveryStateMachine<ReservedMessage>.Completion {
+        let request = message.request
+        let acksLate = message.acksLate(configuration)
+        logger.warning(
+            "Task \(request.displayName)[\(request.id)] rejected: \(reject.reason)",
+            metadata: WorkerRuntime.metadata(request))
+        runtime.events.task("task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
+        return reject.requeue && acksLate ? .requeue : .done
+    }
+
+    /// Revoked and expired messages: REVOKED stored, chord joined, event sent (the caller acknowledges).
+    func discarded(_ message: ReservedMessage, reason: DeliveryStateMachine<ReservedMessage>.DiscardReason) async {
+        let request = message.request
+        logger.info(
+            "Discarding revoked task: \(request.displayName)[\(request.id)]", metadata: WorkerRuntime.metadata(request))
+        let exception = ExceptionInfo.revoked(reason.rawValue)
+        await store(.revoked(request, reason: reason.rawValue, at: Date().timeIntervalSince1970))
+        await chords.partReturned(request, state: .revoked, value: exception.jsonValue)
+        runtime.events.task(
+            "task-revoked",
+            [
+                "uuid": .string(request.id), "terminated": false, "signum": nil,
+                "expired": .bool(reason == .expired),
+            ])
+    }
+
+    // MARK: Writing
+
+    /// Stores a record (with `result_extended` off, as Celery's default) and waits until Redis
+    /// confirmed it, so a finished task's slot is only freed once its result is safe: at most
+    /// `concurrency` results are ever unwritten, and an acks-late ack never precedes its result.
+    func store(_ record: ResultRecord) async {
+        guard let backend = runtime.backend else { return }
+        _ = await persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
+            try await backend.store(record)
+        }
+    }
+
+    /// Runs a write until it succeeds, with backoff (capped at 1 s), while no cold shutdown began.
+    /// - Returns: whether it succeeded.
+    func persist(
+        _ what: String, _ request: TaskRequest? = nil, taskID: String? = nil,
+        _ write: () async throws(RedisError) -> Void
+    ) async -> Bool {
+        var policy = ReconnectPolicy()
+        while true {
+            do {
+                try await write()
+                if policy.inOutage { logger.info("Could \(what) after retrying", metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")"]) }
+                return true
+            } catch {
+                let failure = policy.failed()
+                if failure.beginsOutage {
+                    logger.error(
+                        "Could not \(what); trying again until it succeeds",
+                        metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")", "error": "\(error)"])
+                }
+                if runtime.isCold { return false }
+                try? await Task.sleep(nanoseconds: UInt64(failure.delay * 1e9))
+                if runtime.isCold { return false }
+            }
+        }
+    }
+
+    /// Whether this message's results are skipped (`ignore_result` header, else the task default).
+    func ignoresResult(_ message: ReservedMessage) -> Bool {
+        message.request.ignoreResult ?? message.task.options.ignoreResult
+    }
+
+    /// A Python-style traceback for an exception raised by a Swift task.
+    static func traceback(_ exception: ExceptionInfo, task: String) -> String {
+        "Traceback (most recent call last):\n  File \"sigma-worker\", line 1, in \(task)\n\(exception.tracebackLine)\n"
+    }
+}
+
+extension ReservedMessage {
+    /// Whether this message is acknowledged after its task ran (`acks_late`).
+    func acksLate(_ configuration: WorkerConfiguration) -> Bool {
+        task.options.acksLate || configuration.acksLate
+    }
+}

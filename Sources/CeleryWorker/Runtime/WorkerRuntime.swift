@@ -1,0 +1,205 @@
+import CeleryWire
+import Foundation
+import Logging
+import Synchronization
+
+/// What the worker's services share: settings, tasks, the Redis clients and the one
+/// ``DeliveryStateMachine`` that decides what happens to every held message. The services
+/// (consumer, executor, control mailbox, maintenance, writers, signals) are built around it by
+/// ``WorkerApplication/build(configuration:registry:logger:)``; this type only executes the
+/// machine's shutdown actions and answers what the outside asks (processed, restart, revoked).
+public final class WorkerRuntime: Sendable {
+    /// The settings in effect.
+    public let configuration: WorkerConfiguration
+    /// The tasks this worker runs.
+    public let registry: TaskRegistry
+    let logger: Logger
+    let broker: Broker
+    let backend: ResultBackend?
+    let deliveries: Mutex<DeliveryStateMachine<ReservedMessage>>
+    let ready = ReadyQueue<ReservedMessage>()
+    let wake = WakeSignal()
+    let events: EventPublisher
+    /// Time limits set by the `time_limit` control command, by task name.
+    let limits = Mutex<[String: TimeLimit]>([:])
+    /// Completed tasks by name, for `inspect stats`.
+    let totals = Mutex<[String: Int]>([:])
+    let timers = Mutex<[String: Task<Void, Never>]>([:])
+    let startedAt = Date()
+    /// Writes started outside an execution slot (discards, rejects, forwards), waited for at shutdown.
+    let sideTasks = WaitGroup()
+    private let lifecycle = Mutex(Lifecycle())
+
+    private struct Lifecycle {
+        var trigger: (@Sendable () -> Void)?
+        var replacementReason: String?
+        var restartRequested = false
+    }
+
+    /// Creates the shared state; nothing connects until the services run.
+    public init(configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.broker = Broker(url: configuration.brokerURL, keys: configuration.brokerKeys, logger: logger)
+        self.backend = configuration.backendURL.map {
+            ResultBackend(
+                url: $0, keys: configuration.backendKeys, expires: configuration.resultExpires,
+                dateStyle: configuration.dateStyle, logger: logger)
+        }
+        self.deliveries = Mutex(DeliveryStateMachine(prefetchLimit: configuration.prefetchLimit))
+        self.events = EventPublisher(configuration: configuration, broker: broker)
+    }
+
+    // MARK: What the outside asks
+
+    /// Tasks completed since start.
+    public var processed: Int { deliveries.withLock { $0.processed } }
+
+    /// Set when the worker stopped itself because its process must be replaced (a task still
+    /// running after its hard time limit): the caller should exec a fresh process.
+    public var replacementReason: String? { lifecycle.withLock { $0.replacementReason } }
+
+    /// Set when SIGHUP asked for a warm restart: the caller re-executes the program once the group ended.
+    public var restartRequested: Bool { lifecycle.withLock { $0.restartRequested } }
+
+    /// Marks task ids revoked: their messages are discarded with a REVOKED result.
+    public func revoke(_ ids: [String]) {
+        deliveries.withLock { $0.revoke(ids) }
+    }
+
+    /// Whether a task id is flagged as revoked on this worker.
+    public func isRevoked(_ id: String) -> Bool {
+        deliveries.withLock { $0.revoked.contains(id) }
+    }
+
+    /// How many more messages the consumer may reserve now.
+    var room: Int { deliveries.withLock { $0.room } }
+
+    /// Whether a cold shutdown began.
+    var isCold: Bool { deliveries.withLock { $0.mode == .cold } }
+
+    // MARK: Stopping
+
+    /// Sets what starts the group's graceful shutdown (the build function does).
+    func setShutdownTrigger(_ trigger: @escaping @Sendable () -> Void) {
+        lifecycle.withLock { $0.trigger = trigger }
+    }
+
+    /// Starts the warm shutdown of every service (remote `shutdown`, SIGTERM, replacement, restart).
+    func requestStop() {
+        lifecycle.withLock { $0.trigger }?()
+    }
+
+    /// Stops the worker warmly so that its process can be replaced; ``replacementReason`` says why.
+    func requestReplacement(_ reason: String) {
+        let first = lifecycle.withLock { state -> Bool in
+            guard state.replacementReason == nil else { return false }
+            state.replacementReason = reason
+            return true
+        }
+        guard first else { return }
+        logger.critical("Replacing the worker process: \(reason)")
+        requestStop()
+    }
+
+    /// SIGHUP: warm shutdown, then the caller re-executes the program.
+    func requestRestart() {
+        lifecycle.withLock { $0.restartRequested = true }
+        logger.warning("worker: Warm restart (SIGHUP): finishing running tasks, then restarting")
+        requestStop()
+    }
+
+    /// The consumer stopped fetching: reserved and scheduled messages go back to their queues.
+    func beginWarmShutdown() async {
+        let action = deliveries.withLock { $0.beginWarmShutdown() }
+        guard action.began else { return }
+        logger.warning("worker: Warm shutdown (MainProcess)", metadata: ["running": "\(action.running)"])
+        cancelTimers()
+        await restore(action.restore, reason: "reserved")
+    }
+
+    /// Cold shutdown (SIGQUIT, a second SIGTERM, the shutdown timeout): every unacknowledged
+    /// message goes back to its queue now, running acks-late ones included; nothing is marked failed.
+    func coldShutdown(_ why: String) async {
+        let action = deliveries.withLock { $0.beginColdShutdown() }
+        guard action.began else { return }
+        logger.warning("worker: Cold shutdown (MainProcess)", metadata: ["reason": "\(why)", "running": "\(action.running)"])
+        wake.stop()
+        cancelTimers()
+        ready.close()
+        await restore(action.restore, reason: "unacknowledged")
+        requestStop()
+    }
+
+    private func cancelTimers() {
+        let cancelled = timers.withLock { timers -> [Task<Void, Never>] in
+            defer { timers.removeAll() }
+            return Array(timers.values)
+        }
+        cancelled.forEach { $0.cancel() }
+    }
+
+    /// Puts messages back on their queues (RPUSH with `redelivered`, tags kept).
+    func restore(_ tags: [String], reason: String) async {
+        guard !tags.isEmpty else { return }
+        do {
+            let count = try await broker.restore(tags)
+            logger.warning(
+                "Restored \(reason) messages to their queues", metadata: ["count": "\(count)", "tags": "\(tags.count)"])
+        } catch {
+            logger.error(
+                "Could not restore \(reason) messages; a visibility sweep will recover them",
+                metadata: ["error": "\(error)", "count": "\(tags.count)"])
+        }
+        wake.roomChanged()
+    }
+
+    /// Runs a write outside the execution slots; the executor waits for it before the writers stop.
+    func sideWork(_ work: @escaping @Sendable () async -> Void) {
+        sideTasks.enter()
+        Task {
+            await work()
+            sideTasks.leave()
+        }
+    }
+
+    // MARK: Acknowledgement
+
+    /// Acknowledges a message whose entry the machine already dropped, and frees its slot.
+    func acknowledge(_ tag: String) {
+        broker.ack([tag])
+        wake.roomChanged()
+    }
+
+    /// A started message's work ended: acknowledge, requeue or nothing, as the machine says.
+    func complete(_ message: ReservedMessage, _ completion: DeliveryStateMachine<ReservedMessage>.Completion) async {
+        let action = deliveries.withLock { $0.complete(tag: message.tag, completion) }
+        switch action {
+        case .acknowledge:
+            broker.ack([message.tag])
+        case .requeue:
+            do {
+                try await broker.restore([message.tag], requeue: true)
+            } catch {
+                logger.error("Could not requeue the message; it stays reserved", metadata: ["error": "\(error)"])
+            }
+        case .none:
+            break
+        }
+        totals.withLock { $0[message.request.task, default: 0] += 1 }
+        wake.roomChanged()
+    }
+
+    /// Metadata naming a request, for log lines.
+    static func metadata(_ request: TaskRequest) -> Logger.Metadata {
+        ["celery.task.id": "\(request.id)", "celery.task.name": "\(request.task)"]
+    }
+
+    /// Seconds as Celery prints them: an integral value without a fraction, otherwise Python's
+    /// shortest round-trip `repr` (which Swift's `description` matches).
+    static func seconds(_ value: Double) -> String {
+        if value.rounded() == value && value < 1e9 { return String(Int(value)) }
+        return value.description
+    }
+}
