@@ -443,7 +443,15 @@ struct WorkerInteropTests {
         #expect(started)
         _ = try await WorkerHarness.redis(["SHUTDOWN"], url: broker)  // the AOF is fsynced on every write
         try await Task.sleep(nanoseconds: 1_000_000_000)
+        let before = Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0
         try await startRedis()
+        let back = Date()
+        let resumed = try await WorkerHarness.wait(timeout: 10) {
+            Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 > before
+        }
+        let latency = Date().timeIntervalSince(back)
+        print("consuming again \(latency) s after the restarted Redis answered PING")
+        #expect(resumed && latency < 4, "consuming is promised within 2 s of Redis coming back")
         let drained = try await WorkerHarness.wait(timeout: 90) {
             Int(try await WorkerHarness.redis(["DBSIZE"], url: backend)) ?? 0 >= total
         }

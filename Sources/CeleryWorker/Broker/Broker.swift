@@ -65,8 +65,13 @@ public final class Broker: Service, Sendable {
     /// Acknowledges messages: `MULTI; ZREM unacked_index …; HDEL unacked …; EXEC`. Fire and forget.
     /// Acks queued back to back while the writer is busy share one transaction.
     public func ack(_ tags: [String]) {
+        ack(rawTags: tags.map(\.bytes))
+    }
+
+    /// Acknowledges messages by the exact bytes of their tags (a hostile tag need not be UTF-8).
+    public func ack(rawTags tags: [[UInt8]]) {
         guard !tags.isEmpty else { return }
-        writer.sendMergeable(prefixes: ackPrefixes, items: tags.map(\.bytes)) { [logger] result in
+        writer.sendMergeable(prefixes: ackPrefixes, items: tags) { [logger] result in
             if case .failure(let error) = result {
                 logger.error(
                     "Could not acknowledge messages", metadata: ["error": "\(error)", "count": "\(tags.count)"])
@@ -150,7 +155,10 @@ public final class Broker: Service, Sendable {
     /// The list and bytes a reservation goes back to.
     static func restorePayload(_ value: [UInt8], keys: BrokerKeys) -> (String, [UInt8])? {
         guard let (entry, envelope) = UnackedEntry.decode(value) else { return nil }
-        return (keys.queueKey(entry.routingKey, priority: envelope.properties.priority), envelope.markedRedelivered().encoded())
+        return (
+            keys.queueKey(entry.routingKey, priority: envelope.properties.priority),
+            envelope.markedRedelivered().encoded()
+        )
     }
 
     /// Publishes a message the way kombu routes it: exchange `""` pushes to the list named by the

@@ -81,7 +81,8 @@ final class Consumer: Service, @unchecked Sendable {
             do throws(RedisError) {
                 let popped = try fetch(room: room)
                 if policy.succeeded() {
-                    logger.info("Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
+                    logger.info(
+                        "Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
                 }
                 if popped.isEmpty {
                     if wake.idle(timeout: runtime.configuration.pollingInterval) { FaultPoint.afterWake.pass() }
@@ -154,9 +155,10 @@ final class Consumer: Service, @unchecked Sendable {
             sha = loaded
         }
         let now = String(Date().timeIntervalSince1970)
-        let arguments = [sha, String(2 + consumeKeys.count), keys.unackedIndex, keys.unacked] + consumeKeys + [
-            String(room), now,
-        ]
+        let arguments =
+            [sha, String(2 + consumeKeys.count), keys.unackedIndex, keys.unacked] + consumeKeys + [
+                String(room), now,
+            ]
         let reply = try connection.command(["EVALSHA"] + arguments)
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
             scriptSHA = nil
@@ -173,7 +175,8 @@ final class Consumer: Service, @unchecked Sendable {
                 let raw = items[index + 1].bytes
             {
                 let key = consumeKeys[Int(position) - 1]
-                popped.append(Popped(key: key, queue: keys.queueName(fromKey: key), raw: raw, tag: items[index + 2].string ?? ""))
+                popped.append(
+                    Popped(key: key, queue: keys.queueName(fromKey: key), raw: raw, tag: items[index + 2].bytes ?? []))
             }
             index += 3
         }
@@ -191,7 +194,7 @@ final class Consumer: Service, @unchecked Sendable {
         var key: String
         var queue: String
         var raw: [UInt8]
-        /// Empty when the script could not read a delivery tag (nothing was reserved).
-        var tag: String
+        /// The delivery tag's bytes; empty when the script could not read one (nothing was reserved).
+        var tag: [UInt8]
     }
 }

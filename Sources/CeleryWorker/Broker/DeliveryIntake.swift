@@ -35,7 +35,7 @@ struct DeliveryIntake: Sendable {
             let envelope: KombuEnvelope
             do {
                 envelope = try KombuEnvelope.decode(item.raw)
-                guard envelope.properties.deliveryTag == item.tag else {
+                guard envelope.properties.deliveryTag.utf8.elementsEqual(item.tag) else {
                     throw CeleryWireError(
                         .malformedJSON, field: "properties.delivery_tag", expected: "one delivery tag",
                         message: "the envelope reads as two different delivery tags")
@@ -47,7 +47,8 @@ struct DeliveryIntake: Sendable {
                         "broker.queue": "\(item.queue)", "error": "\(error)",
                         "message.prefix": "\(String(decoding: item.raw.prefix(200), as: UTF8.self))",
                     ])
-                runtime.acknowledge(item.tag)
+                runtime.broker.ack(rawTags: [item.tag])
+                runtime.wake.roomChanged()
                 continue
             }
             let delivery = Delivery(raw: item.raw, envelope: envelope, queue: item.queue, receivedAt: now)

@@ -8,8 +8,9 @@
 /// the value written byte for byte as kombu's `json.dumps` writes it. It returns a flat list of
 /// triples: the 1-based index of the list, the envelope bytes and the delivery tag (empty when
 /// the message has none and could not be reserved: it is off its queue and must be reported).
-enum ReserveScript {
-    static let source = """
+public enum ReserveScript {
+    /// The script text (run with EVALSHA after SCRIPT LOAD).
+    public static let source = """
         local function pystr(s)
           if not string.find(s, '[%c"\\\\\\128-\\255]') then return '"' .. s .. '"' end
           local out, i, n = {'"'}, 1, #s
@@ -19,7 +20,7 @@ enum ReserveScript {
             local c = string.byte(s, i)
             if named[c] then
               out[#out + 1] = named[c]; i = i + 1
-            elseif c < 32 then
+            elseif c < 32 or c == 127 then
               out[#out + 1] = string.format('\\\\u%04x', c); i = i + 1
             elseif c < 128 then
               out[#out + 1] = string.char(c); i = i + 1

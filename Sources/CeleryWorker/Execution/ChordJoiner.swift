@@ -37,7 +37,8 @@ struct ChordJoiner: Sendable {
                 results.append(fields[3])
             }
             guard try await backend.extendChordClaim(groupID: groupID, claimToken: token, seconds: 20) else {
-                runtime.logger.warning("Chord callback for '\(groupID)' not published: the claim is no longer this worker's")
+                runtime.logger.warning(
+                    "Chord callback for '\(groupID)' not published: the claim is no longer this worker's")
                 return
             }
             _ = await publisher.apply(body, result: .array(results), for: request)
@@ -47,7 +48,8 @@ struct ChordJoiner: Sendable {
             }
         } catch {
             runtime.logger.error(
-                "Chord '\(groupID)' join failed", metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
+                "Chord '\(groupID)' join failed",
+                metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
         }
     }
 
@@ -55,7 +57,8 @@ struct ChordJoiner: Sendable {
     /// fails, and the chord size is dropped.
     private func failChord(_ body: Signature, groupID: String, error message: String, after request: TaskRequest) async
     {
-        runtime.logger.error("Chord '\(groupID)' raised: ChordError('\(message)')", metadata: WorkerRuntime.metadata(request))
+        runtime.logger.error(
+            "Chord '\(groupID)' raised: ChordError('\(message)')", metadata: WorkerRuntime.metadata(request))
         let exception = ExceptionInfo(type: "ChordError", module: "celery.exceptions", arguments: [.string(message)])
         let now = Date().timeIntervalSince1970
         guard let backend = runtime.backend else { return }
@@ -70,7 +73,9 @@ struct ChordJoiner: Sendable {
             }
             try await backend.dropChordSize(groupID: groupID)
         } catch {
-            runtime.logger.error("Could not store the chord failure", metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
+            runtime.logger.error(
+                "Could not store the chord failure",
+                metadata: WorkerRuntime.metadata(request).merging(["error": "\(error)"]) { $1 })
         }
         let errbacks = (try? Signature.list(body.options["link_error"], field: "link_error")) ?? []
         await publisher.sendErrbacks(errbacks, failedTaskID: bodyID, for: request)

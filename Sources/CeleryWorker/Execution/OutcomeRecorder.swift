@@ -132,7 +132,8 @@ struct OutcomeRecorder: Sendable {
         logger.warning(
             "Task \(request.displayName)[\(request.id)] rejected: \(reject.reason)",
             metadata: WorkerRuntime.metadata(request))
-        runtime.events.task("task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
+        runtime.events.task(
+            "task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
         return reject.requeue && acksLate ? .requeue : .done
     }
 
@@ -174,7 +175,10 @@ struct OutcomeRecorder: Sendable {
         while true {
             do {
                 try await write()
-                if policy.inOutage { logger.info("Could \(what) after retrying", metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")"]) }
+                if policy.inOutage {
+                    logger.info(
+                        "Could \(what) after retrying", metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")"])
+                }
                 return true
             } catch {
                 let failure = policy.failed()

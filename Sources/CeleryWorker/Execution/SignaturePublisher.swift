@@ -55,7 +55,8 @@ struct SignaturePublisher: Sendable {
             return .array([.array([.string(message.id), .null]), .null])
         } catch {
             runtime.logger.error(
-                "Could not publish \(signature.task)", metadata: WorkerRuntime.metadata(parent).merging(["error": "\(error)"]) { $1 })
+                "Could not publish \(signature.task)",
+                metadata: WorkerRuntime.metadata(parent).merging(["error": "\(error)"]) { $1 })
             return nil
         }
     }

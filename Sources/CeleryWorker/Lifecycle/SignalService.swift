@@ -56,7 +56,8 @@ struct SignalService: Service {
             let seconds = ((now - (entry.startedAt ?? now)) * 1000).rounded() / 1000
             lines.append("  \(request.displayName)[\(request.id)] running for \(seconds)s (\(entry.phase))")
         }
-        let count = { (phase: DeliveryStateMachine<ReservedMessage>.Phase) in entries.filter { $0.phase == phase }.count }
+        let count = { (phase: DeliveryStateMachine<ReservedMessage>.Phase) in entries.filter { $0.phase == phase }.count
+        }
         lines.append(
             "  held: reserved=\(count(.reserved)) scheduled=\(count(.scheduled)) running=\(count(.running)) finishing=\(count(.finishing)) processed=\(processed) room=\(room)"
         )

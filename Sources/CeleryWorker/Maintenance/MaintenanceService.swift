@@ -27,7 +27,9 @@ struct MaintenanceService: Service {
     }
 
     /// Runs `work` every `interval` seconds until graceful shutdown.
-    private func every(_ interval: Double, immediately: Bool = false, _ work: @escaping @Sendable () async -> Void) async {
+    private func every(_ interval: Double, immediately: Bool = false, _ work: @escaping @Sendable () async -> Void)
+        async
+    {
         try? await cancelWhenGracefulShutdown {
             if immediately { await work() }
             while true {

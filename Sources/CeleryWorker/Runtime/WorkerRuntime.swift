@@ -113,6 +113,10 @@ public final class WorkerRuntime: Sendable {
     /// The consumer stopped fetching: reserved and scheduled messages go back to their queues.
     func beginWarmShutdown() async {
         let action = deliveries.withLock { $0.beginWarmShutdown() }
+        // From here a Redis outage no longer holds the writers: results are retried by their
+        // writers' callers until a cold shutdown; what cannot be restored stays in `unacked`.
+        broker.writer.stopRetrying()
+        backend?.pipeline.stopRetrying()
         guard action.began else { return }
         logger.warning("worker: Warm shutdown (MainProcess)", metadata: ["running": "\(action.running)"])
         cancelTimers()
@@ -124,8 +128,11 @@ public final class WorkerRuntime: Sendable {
     func coldShutdown(_ why: String) async {
         let action = deliveries.withLock { $0.beginColdShutdown() }
         guard action.began else { return }
-        logger.warning("worker: Cold shutdown (MainProcess)", metadata: ["reason": "\(why)", "running": "\(action.running)"])
+        logger.warning(
+            "worker: Cold shutdown (MainProcess)", metadata: ["reason": "\(why)", "running": "\(action.running)"])
         wake.stop()
+        broker.writer.stopRetrying()
+        backend?.pipeline.stopRetrying()
         cancelTimers()
         ready.close()
         await restore(action.restore, reason: "unacknowledged")
