@@ -12,3 +12,11 @@ export SIGMA_TEST_REDIS_URL="redis://127.0.0.1:${SIGMA_TEST_REDIS_PORT:-6390}"
 swift build --product sigma-worker 2>&1 | grep -Ev "^\[[0-9]+/[0-9]+\]" || true
 swift build --build-tests 2>&1 | grep -Ev "^\[[0-9]+/[0-9]+\]" || true
 swift test 2>&1
+# Crash safety for real (issue 11): kill -9 during drains, a short part of the committed ten-run
+# command `bash scripts/faults/kill9_drain.sh --runs 10` (README, "Tests").
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 2 --acks-late
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
+    --fault-point after-reserve:300
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
+    --fault-point after-result-write:500
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --early-ack

@@ -2,7 +2,8 @@
 # Runtime benchmark (issue 3 §10): sigma-worker (release) vs Python `celery worker` (prefork, 5.7)
 # on a throwaway redis-server on loopback — drain throughput, round-trip latency, peak RSS,
 # start to ready, plus Redis commands / round trips / CPU / instructions per task.
-# Usage: scripts/bench/worker.sh [--tasks N] [--python-tasks N] [--calls N] [--instructions perf|callgrind|none] ...
+# Usage: scripts/bench/worker.sh [--tasks N] [--python-tasks N] [--calls N] [--instructions perf|callgrind|none]
+#   [--only drain] ...  (--only drain: the drain throughput alone, as scripts/bench/compare_commits.sh uses it)
 #   BENCH_REDIS_PORT (default 6399), PYTHON (default .venv/celery-5.7/bin/python),
 #   SIGMA_WORKER (default .build/release/sigma-worker, built if missing or SIGMA_BUILD=1).
 set -euo pipefail

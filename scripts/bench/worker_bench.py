@@ -15,6 +15,9 @@ Both workers consume `celery.accumulate` messages published by the real Celery c
 Alongside: Redis commands and socket reads (≈ round trips) per task from INFO commandstats /
 INFO stats, CPU time per task of the worker and of redis-server, and optionally instructions
 per task (perf stat or callgrind, difference of a drain of K tasks and of 0 tasks).
+
+`--only drain` runs measurement 1 alone (used by compare_commits.sh); there `--tasks 0` or
+`--python-tasks 0` leaves that worker's drain out.
 """
 import argparse
 import json
@@ -505,6 +508,36 @@ def mark(ok):
     return "met" if ok else "NOT MET"
 
 
+def drain_only(runs, filler, broker, results, workdir):
+    """`--only drain`: the drains of `runs` ((spec, n), n = 0 left out), a short report, results.json."""
+    out = {}
+    for spec, n in runs:
+        if n > 0:
+            print(f"# {spec.name}: drain of {n} ...", flush=True)
+            out[spec.name] = {"drain": drain(spec, filler, broker, results, n, workdir)}
+    flush(broker, results)
+    print(f"# load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print()
+    print(f"  {'drain, celery.accumulate':<34} {'tasks':>8} {'seconds':>9} {'tasks/s':>10} {'CPU µs/task':>12} "
+          f"{'VmHWM MiB':>10}")
+    for name, d in ((name, o["drain"]) for name, o in out.items()):
+        print(f"  {name:<34} {d['n']:>8} {d['seconds']:>9.3f} {d['rate']:>10,.0f} "
+              f"{d['worker_cpu'] / d['n'] * 1e6:>12.1f} {d['peak_hwm_kb'] / 1024:>10.1f}")
+    print()
+    ok = True
+    for name, d in ((name, o["drain"]) for name, o in out.items()):
+        good = d["bad"] == 0 and d["leftover"] == (0, 0, 0)
+        ok = ok and good
+        print(f"check {name}: {d['n'] - d['bad']}/{d['n']} results SUCCESS with the right value; "
+              f"queue/unacked/unacked_index left: {d['leftover']} — {'ok' if good else 'FAILED'}; "
+              f"fill by send_task {d['n'] / d['fill_seconds']:,.0f} msg/s")
+    json_path = os.path.join(workdir, "results.json")
+    with open(json_path, "w") as f:
+        json.dump(out, f, default=str, indent=1)
+    print(f"raw figures: {json_path}")
+    return 0 if ok else 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sigma", required=True, help="the sigma-worker binary (release build)")
@@ -520,7 +553,12 @@ def main():
     parser.add_argument("--instructions", choices=["perf", "callgrind", "none"], default="perf")
     parser.add_argument("--instruction-tasks", type=int, default=2000)
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--only", choices=["all", "drain"], default="all",
+                        help="drain: only the drain throughput (sigma-worker, its -c extra drain unless "
+                             "--sigma-extra-concurrency 0, celery); --tasks 0 / --python-tasks 0 leave a worker out")
     args = parser.parse_args()
+    if args.only == "all" and (args.tasks <= 0 or args.python_tasks <= 0):
+        parser.error("--tasks and --python-tasks must be positive (0 leaves a drain out only with --only drain)")
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="sigma-worker-bench-")
     os.makedirs(workdir, exist_ok=True)
@@ -556,6 +594,14 @@ def main():
           f"(other processes on this machine skew wall-clock figures; CPU per task less so)", flush=True)
     print(f"# both workers: -Q {QUEUE} --concurrency {args.concurrency} --loglevel INFO (log to a file), "
           f"prefetch multiplier 4; celery: prefork, --without-mingle --without-gossip --without-heartbeat", flush=True)
+
+    if args.only == "drain":
+        runs = [(sigma, args.tasks), (python, args.python_tasks)]
+        if args.sigma_extra_concurrency and args.tasks > 0:
+            argv = list(sigma.argv)
+            argv[argv.index("-c") + 1] = str(args.sigma_extra_concurrency)
+            runs.insert(1, (WorkerSpec(f"sigma-worker-c{args.sigma_extra_concurrency}", argv, env, workdir), args.tasks))
+        return drain_only(runs, filler, broker, results, workdir)
 
     out = {}
     for spec, n in ((sigma, args.tasks), (python, args.python_tasks)):
