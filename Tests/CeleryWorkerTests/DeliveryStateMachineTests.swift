@@ -165,6 +165,19 @@ import Testing
         #expect(machine.room == 2 && machine.entries.isEmpty)
     }
 
+    @Test func fetchesComeInBatchesWhileWorkIsWaiting() {
+        var machine = Machine(prefetchLimit: 8)
+        #expect(machine.fetchSize(lowWater: 2) == 8)  // nothing waiting: take all the room
+        for index in 0..<8 { _ = machine.receive(tag: "t\(index)", Self.task("\(index)"), message: "m", now: 1) }
+        #expect(machine.fetchSize(lowWater: 2) == 0)
+        _ = machine.start(tag: "t0", now: 2)  // early ack: one slot free, 7 still waiting
+        #expect(machine.room == 1 && machine.waiting == 7 && machine.fetchSize(lowWater: 2) == 0)
+        _ = machine.start(tag: "t1", now: 2)
+        #expect(machine.fetchSize(lowWater: 2) == 2)  // a batch of two
+        for index in 2..<7 { _ = machine.start(tag: "t\(index)", now: 3) }
+        #expect(machine.waiting == 1 && machine.fetchSize(lowWater: 2) == 7)  // running short: whatever fits
+    }
+
     @Test func revokedIdsAreBoundedOldestFirst() {
         var set = RevokedSet(maximum: 3)
         for id in ["a", "b", "c", "d"] { set.insert(id) }

@@ -76,7 +76,10 @@ final class Consumer: Service, @unchecked Sendable {
                 "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
             ])
         while !isStopping {
-            let room = wake.waitForRoom(timeout: runtime.configuration.pollingInterval) { self.runtime.room }
+            let lowWater = runtime.configuration.concurrency
+            let room = wake.waitForRoom(timeout: runtime.configuration.pollingInterval) {
+                self.runtime.deliveries.withLock { $0.fetchSize(lowWater: lowWater) }
+            }
             if room == 0 || isStopping { continue }
             do throws(RedisError) {
                 let popped = try fetch(room: room)

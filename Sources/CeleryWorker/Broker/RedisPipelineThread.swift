@@ -11,7 +11,9 @@ public final class RedisPipelineThread: @unchecked Sendable {
     /// A unit of work.
     enum Job {
         /// Commands sent in the shared pipeline; the completion receives their replies.
-        case batch(commands: [[[UInt8]]], completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
+        case batch(
+            commands: [[[UInt8]]], written: (@Sendable () -> Void)?,
+            completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
         /// Work that needs the connection alone.
         case exclusive(@Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void)
         /// `MULTI; prefix₁ + items; prefix₂ + items; …; EXEC`. Directly consecutive jobs with the
@@ -50,9 +52,10 @@ public final class RedisPipelineThread: @unchecked Sendable {
 
     /// Queues commands for the shared pipeline.
     public func send(
-        _ commands: [[[UInt8]]], completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void
+        _ commands: [[[UInt8]]], written: (@Sendable () -> Void)? = nil,
+        completion: @escaping @Sendable (Result<[RedisReply], RedisError>) -> Void
     ) {
-        enqueue(.batch(commands: commands, completion: completion))
+        enqueue(.batch(commands: commands, written: written, completion: completion))
     }
 
     /// Queues a transaction `MULTI; prefix + items for each prefix; EXEC` that may share its
@@ -148,13 +151,15 @@ public final class RedisPipelineThread: @unchecked Sendable {
                 }
                 var commands: [[[UInt8]]] = []
                 var completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)] = []
+                var written: [@Sendable () -> Void] = []
                 batching: while index < pending.count {
                     switch pending[index] {
                     case .exclusive:
                         break batching
-                    case .batch(let batch, let completion):
+                    case .batch(let batch, let sent, let completion):
                         completions.append((commands.count..<commands.count + batch.count, completion))
                         commands.append(contentsOf: batch)
+                        if let sent { written.append(sent) }
                         index += 1
                     case .mergeable(let prefixes, var items, let completion):
                         var group = [completion]
@@ -174,16 +179,22 @@ public final class RedisPipelineThread: @unchecked Sendable {
                         for completion in group { completions.append((range, completion)) }
                     }
                 }
-                runBatch(commands, completions)
+                runBatch(commands, completions, written: written)
             }
         }
     }
 
     private func runBatch(
-        _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)]
+        _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)],
+        written: [@Sendable () -> Void]
     ) {
+        var announced = false
         let result = withRetries { (connection: RedisConnection) throws(RedisError) in
-            let replies = try connection.pipeline(commands)
+            let replies = try connection.pipeline(commands) {
+                guard !announced else { return }
+                announced = true
+                for callback in written { callback() }
+            }
             // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
             if let transient = replies.first(where: \.isTransientError), case .error(let message) = transient {
                 throw RedisError(.unavailable, message)
@@ -194,6 +205,7 @@ public final class RedisPipelineThread: @unchecked Sendable {
         case .success(let replies):
             for (range, completion) in completions { completion(.success(Array(replies[range]))) }
         case .failure(let error):
+            if !announced { for callback in written { callback() } }
             for (_, completion) in completions { completion(.failure(error)) }
         }
     }

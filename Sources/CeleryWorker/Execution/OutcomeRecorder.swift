@@ -41,7 +41,8 @@ struct OutcomeRecorder: Sendable {
             }
         }
         if !ignoresResult(message) {
-            await store(.success(request, result: value, children: children, at: Date().timeIntervalSince1970))
+            await store(
+                .success(request, result: value, children: children, at: Date().timeIntervalSince1970), for: message)
         }
         await chords.partReturned(request, state: .success, value: value)
         let runtime = Date().timeIntervalSince(started)
@@ -63,7 +64,7 @@ struct OutcomeRecorder: Sendable {
         let text = withTraceback ? (traceback ?? Self.traceback(exception, task: request.task)) : nil
         let now = Date().timeIntervalSince1970
         if !ignoresResult(message) || message.task.options.storeErrorsEvenIfIgnored {
-            await store(.failure(request, exception: exception, traceback: text, at: now))
+            await store(.failure(request, exception: exception, traceback: text, at: now), for: message)
         }
         await chords.partReturned(request, state: .failure, value: exception.jsonValue)
         runtime.events.task(
@@ -116,7 +117,7 @@ struct OutcomeRecorder: Sendable {
         let exception = retry.exception ?? .retry(reason)
         let traceback = Self.traceback(.retry(reason), task: request.task)
         if !ignoresResult(message) {
-            await store(.retry(request, exception: exception, traceback: traceback))
+            await store(.retry(request, exception: exception, traceback: traceback), for: message)
         }
         logger.info(
             "Task \(request.displayName)[\(request.id)] retry: \(reason)", metadata: WorkerRuntime.metadata(request))
@@ -143,7 +144,7 @@ struct OutcomeRecorder: Sendable {
         logger.info(
             "Discarding revoked task: \(request.displayName)[\(request.id)]", metadata: WorkerRuntime.metadata(request))
         let exception = ExceptionInfo.revoked(reason.rawValue)
-        await store(.revoked(request, reason: reason.rawValue, at: Date().timeIntervalSince1970))
+        await store(.revoked(request, reason: reason.rawValue, at: Date().timeIntervalSince1970), for: message)
         await chords.partReturned(request, state: .revoked, value: exception.jsonValue)
         runtime.events.task(
             "task-revoked",
@@ -155,13 +156,35 @@ struct OutcomeRecorder: Sendable {
 
     // MARK: Writing
 
-    /// Stores a record (with `result_extended` off, as Celery's default) and waits until Redis
-    /// confirmed it, so a finished task's slot is only freed once its result is safe: at most
-    /// `concurrency` results are ever unwritten, and an acks-late ack never precedes its result.
-    func store(_ record: ResultRecord) async {
+    /// Stores a record (with `result_extended` off, as Celery's default). An acks-late message
+    /// (or a write outside any message) waits until Redis confirmed it, so its ack never precedes
+    /// its result. An early-acked message waits until the write is in the socket buffer: from then
+    /// on a kill -9 of the worker no longer loses it (the kernel delivers what a dead process had
+    /// sent), so a slot is freed at most one write round trip after its task finished and at most
+    /// `concurrency` finished results are ever unwritten. A write refused after that is retried
+    /// in the background until it lands.
+    func store(_ record: ResultRecord, for message: ReservedMessage? = nil) async {
         guard let backend = runtime.backend else { return }
-        _ = await persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
-            try await backend.store(record)
+        guard let message, !message.acksLate(configuration) else {
+            _ = await persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
+                try await backend.store(record)
+            }
+            return
+        }
+        let runtime = self.runtime
+        let recorder = self
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            backend.enqueue(record, written: { once.resume() }) { result in
+                if case .failure = result {
+                    runtime.sideWork {
+                        _ = await recorder.persist("store the task result", taskID: record.taskID) {
+                            () async throws(RedisError) in try await backend.store(record)
+                        }
+                    }
+                }
+                once.resume()
+            }
         }
     }
 

@@ -63,6 +63,7 @@ final class TaskExecutor: Service, Sendable {
         let now = Date().timeIntervalSince1970
         let expires = request.expires?.unixTime(assumingOffset: request.utc ? configuration.naiveTimeOffset : 0)
         let action = runtime.deliveries.withLock { $0.start(tag: message.tag, now: now, expires: expires) }
+        runtime.wake.roomChanged()  // one fewer waiting (and, with early ack, one more slot)
         switch action {
         case .none:
             return

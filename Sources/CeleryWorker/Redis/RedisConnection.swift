@@ -59,12 +59,20 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     /// Sends several commands in one write and reads all their replies (one round trip).
-    public func pipeline(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
+    /// - Parameter written: called once every command is in the kernel's socket buffer, before
+    ///   the replies are read. From then on a crash of this process no longer loses them: the
+    ///   kernel still delivers what a closed socket had buffered.
+    public func pipeline(_ commands: [[[UInt8]]], written: () -> Void = {}) throws(RedisError) -> [RedisReply] {
         guard let context else { throw RedisError(.connection, "the connection is closed") }
         for arguments in commands {
             let status = Self.append(context, arguments)
             guard status == REDIS_OK else { throw failure(context) }
         }
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure(context) }
+        }
+        written()
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {

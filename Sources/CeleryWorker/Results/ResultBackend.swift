@@ -59,12 +59,16 @@ public final class ResultBackend: Service, Sendable {
 
     /// Queues the write of a state behind the writes already queued (in order, on one
     /// connection) without waiting; the completion runs on the writer thread.
-    public func enqueue(_ record: ResultRecord, completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void) {
+    /// - Parameter written: called once the write is in the socket buffer (see `RedisConnection.pipeline`).
+    public func enqueue(
+        _ record: ResultRecord, written: (@Sendable () -> Void)? = nil,
+        completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void
+    ) {
         let arguments = [
             "1".bytes, keys.task(record.taskID).bytes, record.encoded(dateStyle: dateStyle), String(expires ?? 0).bytes,
         ]
         let pipeline = self.pipeline
-        pipeline.send([["EVALSHA".bytes, Self.storeScriptSHA1.bytes] + arguments]) { result in
+        pipeline.send([["EVALSHA".bytes, Self.storeScriptSHA1.bytes] + arguments], written: written) { result in
             guard case .success(let replies) = result, case .error(let message) = replies[0],
                 message.hasPrefix("NOSCRIPT")
             else {

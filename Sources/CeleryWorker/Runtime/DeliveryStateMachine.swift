@@ -167,6 +167,7 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
     public let prefetchLimit: Int
     private var counted = 0
     private var runningCount = 0
+    private var waitingCount = 0
 
     /// Creates a machine for a prefetch limit (`worker_prefetch_multiplier × concurrency`).
     public init(prefetchLimit: Int, maximumRevoked: Int = RevokedSet.celeryMaximum) {
@@ -179,6 +180,18 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
 
     /// Bodies running now.
     public var running: Int { runningCount }
+
+    /// Reserved messages waiting for a slot.
+    public var waiting: Int { waitingCount }
+
+    /// How many messages the consumer should take now. While at least `lowWater` messages wait
+    /// for a slot it waits until `lowWater` can be taken at once, so fetches come in batches
+    /// (fewer round trips); when work runs short it takes whatever room there is.
+    public func fetchSize(lowWater: Int) -> Int {
+        let available = room
+        guard available > 0 else { return 0 }
+        return waitingCount < lowWater || available >= lowWater ? available : 0
+    }
 
     /// Messages held against the prefetch limit.
     public var heldTowardPrefetch: Int { counted }
@@ -242,6 +255,7 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
         entry.startedAt = now
         entry.acknowledged = !entry.acksLate
         if entry.acknowledged { counted -= 1 }
+        waitingCount -= 1
         entries[tag] = entry
         runningCount += 1
         return .run(acknowledgeFirst: !entry.acksLate, checkStoredResult: entry.redelivered)
@@ -258,10 +272,7 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
     /// A started message's work ended; it is forgotten and its slot freed.
     public mutating func complete(tag: String, _ completion: Completion) -> CompleteAction {
         guard let entry = remove(tag) else { return .none }
-        if entry.phase == .running {
-            runningCount -= 1
-            if completion != .duplicate { processed += 1 }
-        }
+        if entry.phase == .running && completion != .duplicate { processed += 1 }
         if completion == .duplicate { duplicatesSkipped += 1 }
         if entry.acknowledged { return .none }
         return completion == .requeue ? .requeue : .acknowledge
@@ -298,6 +309,7 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
         entries.removeAll()
         counted = 0
         runningCount = 0
+        waitingCount = 0
         return ShutdownAction(restore: Self.restoreOrder(unacknowledged), running: running, began: true)
     }
 
@@ -307,15 +319,18 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
     // MARK: Helpers
 
     private mutating func insert(_ tag: String, _ entry: Entry) {
-        if let previous = entries[tag], previous.countsTowardPrefetch { counted -= 1 }
+        remove(tag)
         entries[tag] = entry
         if entry.countsTowardPrefetch { counted += 1 }
+        if entry.phase == .reserved { waitingCount += 1 }
     }
 
     @discardableResult
     private mutating func remove(_ tag: String) -> Entry? {
         guard let entry = entries.removeValue(forKey: tag) else { return nil }
         if entry.countsTowardPrefetch { counted -= 1 }
+        if entry.phase == .reserved { waitingCount -= 1 }
+        if entry.phase == .running { runningCount -= 1 }
         return entry
     }
 
