@@ -142,6 +142,23 @@ struct SignalFaultTests {
         #expect(try await worker.waitForExit(timeout: 15) != nil)
     }
 
+    /// A message with a second `delivery_tag` key (in its headers) is not read by pattern: the
+    /// script decodes it and reserves it under the tag of its properties.
+    @Test func theReserveScriptIsNotFooledByAHeaderNamedDeliveryTag() async throws {
+        let queue = "reserve-\(UUID().uuidString.prefix(8))"
+        var message = TaskMessage(task: "t.integration.tasks.add", args: [1, 2], routingKey: queue)
+        message.id = TaskMessage.newID()
+        let raw = String(decoding: message.encoded(), as: UTF8.self).replacingOccurrences(
+            of: "\"headers\": {", with: "\"headers\": {\"delivery_tag\": \"evil\", ")
+        #expect(raw.contains("\"evil\""))
+        _ = try await redis(["RPUSH", queue, raw])
+        _ = try await redis(["EVAL", ReserveScript.source, "3", "unacked_index", "unacked", queue, "5", "1000"])
+        #expect(try await redis(["HEXISTS", "unacked", "evil"]) == "0")
+        #expect(try await redis(["HEXISTS", "unacked", message.deliveryTag]) == "1")
+        _ = try await redis(["HDEL", "unacked", message.deliveryTag])
+        _ = try await redis(["ZREM", "unacked_index", message.deliveryTag])
+    }
+
     /// The reserve script writes each `unacked` value byte for byte as kombu's `json.dumps` does
     /// (and as ``UnackedEntry`` encodes it), whatever the routing key holds.
     @Test func theReserveScriptWritesKombusReservationBytes() async throws {

@@ -3,48 +3,57 @@ import Foundation
 /// What the consumer thread waits on: room under the prefetch limit, a message arriving on an
 /// idle queue (reported by the ``QueueWatcher``s), the end of a backoff pause, or stop. Every
 /// wait ends at once on ``stop()``, so shutdown never waits for a poll interval.
+///
+/// Room and idleness have conditions of their own: a slot freed (twice per task) wakes only a
+/// consumer that waits for room, never the watchers.
 final class WakeSignal: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let roomCondition = NSCondition()
+    private let idleCondition = NSCondition()
     private var stopped = false
+    private var waitingForRoom = false
     private var consumerIdle = false
     private var idleEpoch = 0
     private var woken = false
 
     /// Waits up to `timeout` for `room()` to be positive; returns it (0 on timeout or stop).
     func waitForRoom(timeout: Double, _ room: () -> Int) -> Int {
-        condition.lock()
-        defer { condition.unlock() }
+        roomCondition.lock()
+        defer {
+            waitingForRoom = false
+            roomCondition.unlock()
+        }
         let deadline = Date().addingTimeInterval(timeout)
         while !stopped {
             let available = room()
             if available > 0 { return available }
-            if !condition.wait(until: deadline) { return 0 }
+            waitingForRoom = true
+            if !roomCondition.wait(until: deadline) { return 0 }
         }
         return 0
     }
 
-    /// A slot was freed (ack, restore, ETA hold): wake a consumer waiting for room.
+    /// A slot was freed or a message started: wake the consumer if it waits for room.
     func roomChanged() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
+        roomCondition.lock()
+        if waitingForRoom { roomCondition.signal() }
+        roomCondition.unlock()
     }
 
     /// The consumer found the queues empty: waits until a watcher reports a message, `timeout`
     /// passes or the worker stops. - Returns: whether a message arrived.
     func idle(timeout: Double) -> Bool {
-        condition.lock()
+        idleCondition.lock()
         defer {
             consumerIdle = false
-            condition.unlock()
+            idleCondition.unlock()
         }
         idleEpoch += 1
         consumerIdle = true
         woken = false
-        condition.broadcast()
+        idleCondition.broadcast()
         let deadline = Date().addingTimeInterval(timeout)
         while !stopped && !woken {
-            if !condition.wait(until: deadline) { break }
+            if !idleCondition.wait(until: deadline) { break }
         }
         return woken
     }
@@ -52,50 +61,46 @@ final class WakeSignal: @unchecked Sendable {
     /// A watcher waits until the consumer is idle in an episode it has not yet served.
     /// - Returns: the episode, or nil once stopped.
     func waitForIdle(after served: Int) -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopped && !(consumerIdle && idleEpoch != served) { condition.wait() }
+        idleCondition.lock()
+        defer { idleCondition.unlock() }
+        while !stopped && !(consumerIdle && idleEpoch != served) { idleCondition.wait() }
         return stopped ? nil : idleEpoch
-    }
-
-    /// Whether the consumer is still idle in this episode.
-    func isIdle(in episode: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return !stopped && consumerIdle && idleEpoch == episode
     }
 
     /// A watcher saw a message on its list.
     func arrived() {
-        condition.lock()
+        idleCondition.lock()
         if consumerIdle {
             woken = true
-            condition.broadcast()
+            idleCondition.broadcast()
         }
-        condition.unlock()
+        idleCondition.unlock()
     }
 
     /// Sleeps up to `seconds`, ending early on stop.
     func sleep(_ seconds: Double) {
-        condition.lock()
-        defer { condition.unlock() }
+        idleCondition.lock()
+        defer { idleCondition.unlock() }
         let deadline = Date().addingTimeInterval(seconds)
         while !stopped {
-            if !condition.wait(until: deadline) { return }
+            if !idleCondition.wait(until: deadline) { return }
         }
     }
 
     /// Ends every wait, now and later.
     func stop() {
-        condition.lock()
+        roomCondition.lock()
+        idleCondition.lock()
         stopped = true
-        condition.broadcast()
-        condition.unlock()
+        roomCondition.broadcast()
+        idleCondition.broadcast()
+        idleCondition.unlock()
+        roomCondition.unlock()
     }
 
     var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
+        idleCondition.lock()
+        defer { idleCondition.unlock() }
         return stopped
     }
 }

@@ -1,10 +1,17 @@
 import CeleryWire
 
-/// A decoded task message this worker holds.
-struct ReservedMessage: Sendable {
-    var delivery: Delivery
-    var request: TaskRequest
-    var task: RegisteredTask
+/// A decoded task message this worker holds. A class: it is handed from the consumer to the
+/// state machine, the ready queue and a slot, and each hand-off is one reference, not a copy.
+final class ReservedMessage: Sendable {
+    let delivery: Delivery
+    let request: TaskRequest
+    let task: RegisteredTask
+
+    init(delivery: Delivery, request: TaskRequest, task: RegisteredTask) {
+        self.delivery = delivery
+        self.request = request
+        self.task = task
+    }
 
     var tag: String { delivery.deliveryTag }
 }

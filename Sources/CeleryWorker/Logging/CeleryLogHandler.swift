@@ -94,18 +94,22 @@ public struct CeleryLogHandler: LogHandler {
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = now.tv_nsec / 1_000_000
         let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        let second = lastSecond.withLock { cached -> String in
-            if cached.seconds == now.tv_sec { return cached.text }
-            var seconds = now.tv_sec
+        func format(_ seconds: Int) -> String {
+            var seconds = seconds
             var parts = tm()
             localtime_r(&seconds, &parts)
             func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            let text =
-                "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
                 + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-            cached = (now.tv_sec, text)
-            return text
         }
+        // Threads logging at once do not queue for the cache: a busy cache means format it here.
+        let second =
+            lastSecond.withLockIfAvailable { cached -> String in
+                if cached.seconds == now.tv_sec { return cached.text }
+                let text = format(now.tv_sec)
+                cached = (now.tv_sec, text)
+                return text
+            } ?? format(now.tv_sec)
         return second + "," + millisText
     }
 
