@@ -158,11 +158,11 @@ struct OutcomeRecorder: Sendable {
 
     /// Stores a record (with `result_extended` off, as Celery's default). An acks-late message
     /// (or a write outside any message) waits until Redis confirmed it, so its ack never precedes
-    /// its result. An early-acked message waits until the write is in the socket buffer: from then
-    /// on a kill -9 of the worker no longer loses it (the kernel delivers what a dead process had
-    /// sent), so a slot is freed at most one write round trip after its task finished and at most
-    /// `concurrency` finished results are ever unwritten. A write refused after that is retried
-    /// in the background until it lands.
+    /// its result. An early-acked message's write is queued and its slot moves on, unless
+    /// `concurrency` results are already queued and not yet in the socket buffer (see
+    /// ``UnwrittenResults``); a write in the socket buffer survives a kill -9 of the worker (the
+    /// kernel delivers what a dead process had sent). A write Redis refuses is retried in the
+    /// background until it lands.
     func store(_ record: ResultRecord, for message: ReservedMessage? = nil) async {
         guard let backend = runtime.backend else { return }
         guard let message, !message.acksLate(configuration) else {
@@ -173,17 +173,14 @@ struct OutcomeRecorder: Sendable {
         }
         let runtime = self.runtime
         let recorder = self
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            backend.enqueue(record, written: { once.resume() }) { result in
-                if case .failure = result {
-                    runtime.sideWork {
-                        _ = await recorder.persist("store the task result", taskID: record.taskID) {
-                            () async throws(RedisError) in try await backend.store(record)
-                        }
-                    }
+        let unwritten = runtime.unwritten
+        await unwritten.reserve()
+        backend.enqueue(record, written: { unwritten.written() }) { result in
+            guard case .failure = result else { return }
+            runtime.sideWork {
+                _ = await recorder.persist("store the task result", taskID: record.taskID) {
+                    () async throws(RedisError) in try await backend.store(record)
                 }
-                once.resume()
             }
         }
     }

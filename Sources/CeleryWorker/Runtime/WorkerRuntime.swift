@@ -28,6 +28,8 @@ public final class WorkerRuntime: Sendable {
     let startedAt = Date()
     /// Writes started outside an execution slot (discards, rejects, forwards), waited for at shutdown.
     let sideTasks = WaitGroup()
+    /// Early-acked results queued and not yet in the socket buffer, at most `concurrency`.
+    let unwritten: UnwrittenResults
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
@@ -48,6 +50,7 @@ public final class WorkerRuntime: Sendable {
                 dateStyle: configuration.dateStyle, logger: logger)
         }
         self.deliveries = Mutex(DeliveryStateMachine(prefetchLimit: configuration.prefetchLimit))
+        self.unwritten = UnwrittenResults(limit: configuration.concurrency)
         self.events = EventPublisher(configuration: configuration, broker: broker)
     }
 
