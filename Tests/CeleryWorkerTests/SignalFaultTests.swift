@@ -142,6 +142,47 @@ struct SignalFaultTests {
         #expect(try await worker.waitForExit(timeout: 15) != nil)
     }
 
+    /// A retry whose publish Redis refuses (the worker's user lost LPUSH through an ACL) is not
+    /// lost: the republish is tried again until Redis accepts it, then the task runs to SUCCESS.
+    @Test func aRetryWhosePublishFailsIsPublishedOnceRedisAcceptsIt() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: WorkerProcess.binary.path), "build sigma-worker first")
+        let port = 6391
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("acl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        server.arguments = [
+            "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path,
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let admin = "redis://127.0.0.1:\(port)/0"
+        #expect(
+            try await WorkerHarness.wait(timeout: 10) {
+                (try? await WorkerHarness.redis(["PING"], url: admin)) == "PONG"
+            })
+        _ = try await WorkerHarness.redis(["ACL", "SETUSER", "client", "on", ">pw", "~*", "&*", "+@all"], url: admin)
+        let worker = try WorkerProcess(broker: admin)
+        #expect(try await worker.waitForLog(" ready."), "log: \(worker.logText)")
+        _ = try await WorkerHarness.redis(["ACL", "SETUSER", "default", "-lpush"], url: admin)
+        let client = "redis://client:pw@127.0.0.1:\(port)/0"
+        let sent = try await WorkerHarness.client(
+            "send", ["task": "t.integration.tasks.retry_once", "args": []], queue: worker.queue, broker: client)
+        let id = sent["id"] as? String ?? ""
+        #expect(try await worker.waitForLog("Could not publish the retry"), "log: \(worker.logText)")
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // several refused attempts
+        _ = try await WorkerHarness.redis(["ACL", "SETUSER", "default", "+lpush"], url: admin)
+        let done = try await WorkerHarness.client(
+            "get", ["id": id, "timeout": 15], queue: worker.queue, broker: client)
+        #expect(done["state"] as? String == "SUCCESS", "\(done); log: \(worker.logText)")
+        #expect(done["value"] as? Int == 1)
+        worker.signal(SIGTERM)
+        #expect(try await worker.waitForExit(timeout: 15) != nil)
+    }
+
     /// A message with a second `delivery_tag` key (in its headers) is not read by pattern: the
     /// script decodes it and reserves it under the tag of its properties.
     @Test func theReserveScriptIsNotFooledByAHeaderNamedDeliveryTag() async throws {

@@ -17,8 +17,11 @@ public struct CeleryEvent: Sendable, Hashable {
     /// The routing key: the type with `-` turned into `.` (`task-succeeded` → `task.succeeded`).
     public var routingKey: String { type.replacingOccurrences(of: "-", with: ".") }
 
-    /// The pub/sub channel kombu publishes it on: `/<db>.celeryev/<routing key>`.
-    public func channel(database: Int) -> String { "/\(database).celeryev/\(routingKey)" }
+    /// The pub/sub channel kombu publishes it on: `/<db>.celeryev/<routing key>`, after the
+    /// transport's `global_keyprefix` when one is set.
+    public func channel(database: Int, keys: BrokerKeys = BrokerKeys()) -> String {
+        keys.fanoutChannel(db: database, exchange: "celeryev", routingKey: routingKey)
+    }
 
     /// The event body: `hostname`, `utcoffset` (hours west of UTC), `pid`, `clock`, the fields,
     /// `timestamp` and `type`, in the Python worker's order.

@@ -54,7 +54,11 @@ final class EventPublisher: Sendable {
         let envelope = event.envelope(
             body: body, hostname: configuration.hostname, deliveryTag: UUID().uuidString.lowercased())
         broker.writer.send([
-            ["PUBLISH".bytes, event.channel(database: configuration.brokerURL.database).bytes, envelope.encoded()]
+            [
+                "PUBLISH".bytes,
+                event.channel(database: configuration.brokerURL.database, keys: configuration.brokerKeys).bytes,
+                envelope.encoded(),
+            ]
         ]) { _ in }
     }
 

@@ -91,21 +91,21 @@ public final class ResultBackend: Service, Sendable {
         return try? ResultRecord.decode(bytes)
     }
 
-    /// Sets a marker key that lives as long as a result (e.g. "this task's e-mail was sent").
-    /// - Returns: false when the marker already existed.
+    /// Sets a key of the result database unless it exists, expiring with the results
+    /// (`result_expires`); the result transport's `global_keyprefix` is put in front of `name`.
+    /// For task code that must remember something across retries under its own key names.
+    /// - Returns: false when the key already existed.
     @discardableResult
-    public func setMarker(_ name: String, taskID: String, value: String = "1") async throws(RedisError) -> Bool {
-        var command = ["SET", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)", value, "NX"]
+    public func setIfAbsent(_ name: String, value: String) async throws(RedisError) -> Bool {
+        var command = ["SET", keys.prefix + name, value, "NX"]
         if let expires, expires > 0 { command += ["EX", String(expires)] }
         let replies = try await pipeline.send([command.map(\.bytes)])
         return try replies[0].check().string == "OK"
     }
 
-    /// Whether a marker exists.
-    public func hasMarker(_ name: String, taskID: String) async throws(RedisError) -> Bool {
-        let replies = try await pipeline.send([
-            redisCommand("EXISTS", keys.prefix + "sigma-worker-marker-\(name)-\(taskID)")
-        ])
+    /// Whether a key of the result database exists (`global_keyprefix` in front of `name`).
+    public func exists(_ name: String) async throws(RedisError) -> Bool {
+        let replies = try await pipeline.send([redisCommand("EXISTS", keys.prefix + name)])
         return try replies[0].check().integer == 1
     }
 

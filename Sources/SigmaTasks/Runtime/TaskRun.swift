@@ -16,8 +16,6 @@ struct TaskRun: Sendable {
     /// Temporary files removed when the run ends, whatever the outcome.
     let temporaryFiles = TemporaryFiles()
 
-    static let emailMarker = "email-sent"
-
     /// Resolves the country of `db_alias`; an unknown alias fails at once (no retry).
     init(services: SigmaServices, context: TaskContext, prefix: String) throws(TaskFailure) {
         self.services = services
@@ -74,14 +72,14 @@ struct TaskRun: Sendable {
     /// Without a result backend there is no memory across attempts: `false`.
     func emailAlreadySent() async throws -> Bool {
         guard let results = context.results else { return false }
-        return try await results.hasMarker(Self.emailMarker, taskID: context.request.id)
+        return try await SentEmailMarkers(results: results).wasSent(taskID: context.request.id)
     }
 
     /// Records that this task id's e-mail was accepted; kept as long as the task's result.
     func recordEmailSent(messageID: String) async {
         guard let results = context.results else { return }
         do {
-            try await results.setMarker(Self.emailMarker, taskID: context.request.id, value: messageID)
+            try await SentEmailMarkers(results: results).markSent(taskID: context.request.id, messageID: messageID)
         } catch {
             warning("No se pudo registrar el envío del correo en el backend de resultados: \(error)")
         }
