@@ -106,6 +106,12 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "SigmaTestSupport", path: "Tests/SigmaTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "CeleryWorkerTestSupport",
+            dependencies: [
+                "CeleryWorker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CeleryWorkerTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CeleryWireTests", dependencies: ["CeleryWire", "SigmaTestSupport"],
             resources: [.copy("Support")], swiftSettings: swiftSettings
@@ -113,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CeleryWorkerTests",
             dependencies: [
-                "CeleryWorker", "CeleryTestTasks", "SigmaTestSupport",
+                "CeleryWorker", "CeleryTestTasks", "SigmaTestSupport", "CeleryWorkerTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Support"],

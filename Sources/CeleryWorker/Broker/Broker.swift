@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// kombu's Redis transport operations other than fetching: ack, reject/requeue, restore,
 /// publish through the binding table, the visibility-timeout sweep and score refresh.
 /// Everything runs on one dedicated pipeline thread, so concurrent acks share round trips.
-public final class Broker: Service, Sendable {
+public final class Broker: BrokerTransport {
     /// The key naming in use.
     public let keys: BrokerKeys
     let writer: RedisPipelineThread
@@ -23,6 +23,14 @@ public final class Broker: Service, Sendable {
     /// Ends the writer thread after the queued work, and waits until it is done.
     public func stop() async { await writer.stop() }
 
+    /// Publishes an event on a fanout channel, fire and forget.
+    public func publishEvent(channel: String, payload: [UInt8]) {
+        writer.send([["PUBLISH".bytes, channel.bytes, payload]]) { _ in }
+    }
+
+    /// Failed connections fail at once from now on (shutdown).
+    public func stopRetrying() { writer.stopRetrying() }
+
     /// Runs until graceful shutdown, then flushes what is queued (acks, restores, events) and stops.
     public func run() async throws {
         try? await gracefulShutdown()
@@ -31,7 +39,7 @@ public final class Broker: Service, Sendable {
 
     /// The commands that declare the consumed queues' bindings and this node's mailbox, as the
     /// Python worker declares them at start-up.
-    func declarations(queues: [String], node: String) -> [[[UInt8]]] {
+    static func declarations(keys: BrokerKeys, queues: [String], node: String) -> [[[UInt8]]] {
         var commands: [[[UInt8]]] = []
         for queue in queues {
             let member = keys.bindingMember(routingKey: queue, queue: queue)
@@ -43,31 +51,8 @@ public final class Broker: Service, Sendable {
         return commands
     }
 
-    /// Declares the bindings of the consumed queues, as the Python worker does at start-up:
-    /// `SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"` (+ the 5.7 permanent set).
-    public func declare(queues: [String]) async throws(RedisError) {
-        var commands: [[[UInt8]]] = []
-        for queue in queues {
-            let member = keys.bindingMember(routingKey: queue, queue: queue)
-            commands.append(redisCommand("SADD", keys.bindingKey(exchange: queue), member))
-            commands.append(redisCommand("SADD", keys.permanentBindingKey(exchange: queue), member))
-        }
-        for reply in try await writer.send(commands) { try reply.check() }
-    }
-
-    /// Binds this node's remote-control mailbox, as the Python worker does:
-    /// `_kombu.binding.celery.pidbox` gets `<sep><sep><node>.celery.pidbox`.
-    public func declareMailbox(node: String) async throws(RedisError) {
-        let member = keys.bindingMember(routingKey: "", queue: "\(node).celery.pidbox")
-        try await writer.send([redisCommand("SADD", keys.bindingKey(exchange: "celery.pidbox"), member)])[0].check()
-    }
-
     /// Acknowledges messages: `MULTI; ZREM unacked_index …; HDEL unacked …; EXEC`. Fire and forget.
     /// Acks queued back to back while the writer is busy share one transaction.
-    public func ack(_ tags: [String]) {
-        ack(rawTags: tags.map(\.bytes))
-    }
-
     /// Acknowledges messages by the exact bytes of their tags (a hostile tag need not be UTF-8).
     public func ack(rawTags tags: [[UInt8]]) {
         guard !tags.isEmpty else { return }
@@ -77,15 +62,6 @@ public final class Broker: Service, Sendable {
                     "Could not acknowledge messages", metadata: ["error": "\(error)", "count": "\(tags.count)"])
             }
         }
-    }
-
-    /// Acknowledges and waits until Redis confirmed it.
-    public func ackConfirmed(_ tags: [String]) async throws(RedisError) {
-        guard !tags.isEmpty else { return }
-        let result: Result<[RedisReply], RedisError> = await withCheckedContinuation { continuation in
-            writer.sendMergeable(prefixes: ackPrefixes, items: tags.map(\.bytes)) { continuation.resume(returning: $0) }
-        }
-        _ = try result.get()
     }
 
     /// `ZREM unacked_index` and `HDEL unacked`, followed by the tags in an ack transaction.
@@ -106,7 +82,7 @@ public final class Broker: Service, Sendable {
     /// (someone else restored or acked it) are only cleaned from the index.
     /// - Returns: how many messages were pushed back.
     @discardableResult
-    public func restore(_ tags: [String], requeue: Bool = false) async throws(RedisError) -> Int {
+    public func restore(_ tags: [String], requeue: Bool) async throws(RedisError) -> Int {
         guard !tags.isEmpty else { return 0 }
         let keys = self.keys
         let logger = self.logger
@@ -214,7 +190,7 @@ public final class Broker: Service, Sendable {
     /// `visibilityTimeout` (its holder is presumed dead).
     /// - Returns: how many messages went back to their queues (nil when another sweeper held the lock).
     @discardableResult
-    public func restoreVisible(visibilityTimeout: Double, limit: Int? = nil) async throws(RedisError) -> Int? {
+    public func restoreVisible(visibilityTimeout: Double, limit: Int?) async throws(RedisError) -> Int? {
         let keys = self.keys
         let logger = self.logger
         return try await writer.exclusive { (connection: RedisConnection) throws(RedisError) -> Int? in

@@ -111,7 +111,9 @@ final class Consumer: Service, @unchecked Sendable {
         while !isStopping {
             do throws(RedisError) {
                 let connection = try current()
-                for command in runtime.broker.declarations(queues: queues, node: runtime.configuration.hostname) {
+                for command in Broker.declarations(
+                    keys: keys, queues: queues, node: runtime.configuration.hostname)
+                {
                     try connection.command(bytes: command).check()
                 }
                 _ = policy.succeeded()

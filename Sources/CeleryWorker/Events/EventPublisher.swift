@@ -12,11 +12,11 @@ final class EventPublisher: Sendable {
     static let heartbeatInterval = 2.0
 
     private let configuration: WorkerConfiguration
-    private let broker: Broker
+    private let broker: any BrokerTransport
     private let taskEvents: Atomic<Bool>
     private let clock = Mutex(0)
 
-    init(configuration: WorkerConfiguration, broker: Broker) {
+    init(configuration: WorkerConfiguration, broker: any BrokerTransport) {
         self.configuration = configuration
         self.broker = broker
         self.taskEvents = Atomic(configuration.sendTaskEvents)
@@ -53,13 +53,9 @@ final class EventPublisher: Sendable {
             secondsFromGMT: TimeZone.current.secondsFromGMT())
         let envelope = event.envelope(
             body: body, hostname: configuration.hostname, deliveryTag: UUID().uuidString.lowercased())
-        broker.writer.send([
-            [
-                "PUBLISH".bytes,
-                event.channel(database: configuration.brokerURL.database, keys: configuration.brokerKeys).bytes,
-                envelope.encoded(),
-            ]
-        ]) { _ in }
+        broker.publishEvent(
+            channel: event.channel(database: configuration.brokerURL.database, keys: configuration.brokerKeys),
+            payload: envelope.encoded())
     }
 
     /// `worker-online`, `worker-heartbeat`, `worker-offline`.

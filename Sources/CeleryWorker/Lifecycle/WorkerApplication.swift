@@ -25,7 +25,7 @@ public enum WorkerApplication {
         if handleSignals { services.append(SignalService(runtime: runtime)) }
         if let backend = runtime.backend { services.append(backend) }
         services += [
-            runtime.broker, ControlMailbox(runtime: runtime), MaintenanceService(runtime: runtime),
+            runtime.broker as any Service, ControlMailbox(runtime: runtime), MaintenanceService(runtime: runtime),
             TaskExecutor(runtime: runtime), Consumer(runtime: runtime),
         ]
         var groupConfiguration = ServiceGroupConfiguration(

@@ -14,12 +14,12 @@ public struct TaskContext: Sendable {
     /// A logger with the task id and name in its metadata.
     public var logger: Logger
     /// The result backend, for markers that must outlive a retry (nil when results are off).
-    public var results: ResultBackend?
+    public var results: (any ResultStore)?
 
     /// Creates a context.
     public init(
         request: TaskRequest, arguments: TaskArguments, options: TaskOptions, hostname: String, logger: Logger,
-        results: ResultBackend? = nil
+        results: (any ResultStore)? = nil
     ) {
         self.results = results
         self.request = request

@@ -14,6 +14,13 @@ extension ResultBackend {
         public var total: Int?
         /// True when this call completed the count and won the claim to publish the body.
         public var claimed: Bool
+
+        /// Creates what a join found.
+        public init(ready: Int, total: Int?, claimed: Bool) {
+            self.ready = ready
+            self.total = total
+            self.claimed = claimed
+        }
     }
 
     static let chordPartScript = """

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// overwritten), then SETEX with `result_expires` and PUBLISH on the key's channel, which is
 /// what wakes `AsyncResult.get()`. The three steps run as one Lua script (atomic; each command
 /// still shows in MONITOR), pipelined with other writes on a dedicated thread.
-public final class ResultBackend: Service, Sendable {
+public final class ResultBackend: ResultStore {
     /// The key naming in use.
     public let keys: BackendKeys
     /// TTL of stored results in seconds; nil stores without expiry.
@@ -52,7 +52,7 @@ public final class ResultBackend: Service, Sendable {
     @discardableResult
     public func store(_ record: ResultRecord) async throws(RedisError) -> Bool {
         let result: Result<Bool, RedisError> = await withCheckedContinuation { continuation in
-            enqueue(record) { continuation.resume(returning: $0) }
+            enqueue(record, written: nil) { continuation.resume(returning: $0) }
         }
         return try result.get()
     }
@@ -61,7 +61,7 @@ public final class ResultBackend: Service, Sendable {
     /// connection) without waiting; the completion runs on the writer thread.
     /// - Parameter written: called once the write is in the socket buffer (see `RedisConnection.pipeline`).
     public func enqueue(
-        _ record: ResultRecord, written: (@Sendable () -> Void)? = nil,
+        _ record: ResultRecord, written: (@Sendable () -> Void)?,
         completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void
     ) {
         let arguments = [
@@ -111,6 +111,9 @@ public final class ResultBackend: Service, Sendable {
 
     /// Ends the writer thread after the queued writes, and waits until they are done.
     public func stop() async { await pipeline.stop() }
+
+    /// Failed connections fail at once from now on (shutdown).
+    public func stopRetrying() { pipeline.stopRetrying() }
 
     /// Runs until graceful shutdown, then flushes the queued writes and stops.
     public func run() async throws {

@@ -14,8 +14,8 @@ public final class WorkerRuntime: Sendable {
     /// The tasks this worker runs.
     public let registry: TaskRegistry
     let logger: Logger
-    let broker: Broker
-    let backend: ResultBackend?
+    let broker: any BrokerTransport
+    let backend: (any ResultStore)?
     let deliveries: Mutex<DeliveryStateMachine<ReservedMessage>>
     let ready = ReadyQueue<ReservedMessage>()
     let wake = WakeSignal()
@@ -39,19 +39,28 @@ public final class WorkerRuntime: Sendable {
     }
 
     /// Creates the shared state; nothing connects until the services run.
-    public init(configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger) {
+    /// - Parameters:
+    ///   - broker: the broker transport; kombu's Redis transport on `brokerURL` when nil.
+    ///   - results: the result store; Celery's Redis backend on `backendURL` when nil (none
+    ///     without a `backendURL`).
+    public init(
+        configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger,
+        broker: (any BrokerTransport)? = nil, results: (any ResultStore)? = nil
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        self.broker = Broker(url: configuration.brokerURL, keys: configuration.brokerKeys, logger: logger)
-        self.backend = configuration.backendURL.map {
-            ResultBackend(
-                url: $0, keys: configuration.backendKeys, expires: configuration.resultExpires,
-                dateStyle: configuration.dateStyle, logger: logger)
-        }
+        self.broker = broker ?? Broker(url: configuration.brokerURL, keys: configuration.brokerKeys, logger: logger)
+        self.backend =
+            results
+            ?? configuration.backendURL.map {
+                ResultBackend(
+                    url: $0, keys: configuration.backendKeys, expires: configuration.resultExpires,
+                    dateStyle: configuration.dateStyle, logger: logger)
+            }
         self.deliveries = Mutex(DeliveryStateMachine(prefetchLimit: configuration.prefetchLimit))
         self.unwritten = UnwrittenResults(limit: configuration.concurrency)
-        self.events = EventPublisher(configuration: configuration, broker: broker)
+        self.events = EventPublisher(configuration: configuration, broker: self.broker)
     }
 
     // MARK: What the outside asks
@@ -118,8 +127,8 @@ public final class WorkerRuntime: Sendable {
         let action = deliveries.withLock { $0.beginWarmShutdown() }
         // From here a Redis outage no longer holds the writers: results are retried by their
         // writers' callers until a cold shutdown; what cannot be restored stays in `unacked`.
-        broker.writer.stopRetrying()
-        backend?.pipeline.stopRetrying()
+        broker.stopRetrying()
+        backend?.stopRetrying()
         guard action.began else { return }
         logger.warning("worker: Warm shutdown (MainProcess)", metadata: ["running": "\(action.running)"])
         cancelTimers()
@@ -134,8 +143,8 @@ public final class WorkerRuntime: Sendable {
         logger.warning(
             "worker: Cold shutdown (MainProcess)", metadata: ["reason": "\(why)", "running": "\(action.running)"])
         wake.stop()
-        broker.writer.stopRetrying()
-        backend?.pipeline.stopRetrying()
+        broker.stopRetrying()
+        backend?.stopRetrying()
         cancelTimers()
         ready.close()
         await restore(action.restore, reason: "unacknowledged")

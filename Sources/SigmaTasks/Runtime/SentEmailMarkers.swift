@@ -12,7 +12,7 @@ protocol EmailMemory: Sendable {
 /// ``EmailMemory`` in the result Redis, one key per task id expiring with the task's result:
 /// `sigma-worker-marker-email-sent-<task id>`, holding the e-mail's Message-ID.
 struct SentEmailMarkers: EmailMemory {
-    let results: ResultBackend
+    let results: any ResultStore
 
     static func key(taskID: String) -> String { "sigma-worker-marker-email-sent-\(taskID)" }
 
