@@ -150,6 +150,22 @@ struct InMemoryExecutionTests {
         #expect(journal.entries.contains("ack \(unknown.deliveryTag)") && journal.entries.contains("ack bad-tag"))
     }
 
+    /// At most `limit` results are queued and unwritten: the next slot waits until one is written.
+    @Test func unwrittenResultsAreBoundedByTheConcurrency() async throws {
+        let unwritten = UnwrittenResults(limit: 2)
+        await unwritten.reserve()
+        await unwritten.reserve()
+        let third = Task { await unwritten.reserve() }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(unwritten.count == 2)  // the third waits
+        unwritten.written()  // its place passes to the waiting slot
+        await third.value
+        #expect(unwritten.count == 2)
+        unwritten.written()
+        unwritten.written()
+        #expect(unwritten.count == 0)
+    }
+
     @Test func warmShutdownPutsBackWhatDidNotStart() async {
         let runtime = runtime()
         let (first, a) = message("test.counted")
