@@ -39,6 +39,13 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])]
         ),
 
+        // MARK: Blocking work
+        .target(
+            name: "BlockingExecutor",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Protocol
         .target(name: "CeleryWire", dependencies: ["CZlibShim"], swiftSettings: swiftSettings),
 
@@ -70,7 +77,7 @@ let package = Package(
         .target(
             name: "SigmaMail",
             dependencies: [
-                "CCurlShim",
+                "CCurlShim", "BlockingExecutor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +95,7 @@ let package = Package(
         .target(
             name: "SigmaTasks",
             dependencies: [
-                "CeleryWire", "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
+                "CeleryWire", "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments", "BlockingExecutor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Stencil", package: "Stencil"),
             ],

@@ -118,7 +118,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let services =
             withoutSigmaTasks
             ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
-        let (group, runtime) = WorkerApplication.build(configuration: configuration, registry: registry, logger: logger)
+        let (group, runtime) = WorkerApplication.build(
+            configuration: configuration, registry: registry, logger: logger,
+            resources: services.map { [$0.executor] } ?? [])
         do {
             try await group.run()
         } catch {

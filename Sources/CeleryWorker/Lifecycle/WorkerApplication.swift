@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// dependency order. The group starts them together and stops them in reverse order, so the
 /// consumer, listed last, stops fetching first, and the writers, listed early, flush last:
 ///
-/// signals → result writer → broker writer → control mailbox → maintenance → executor → consumer
+/// resources (blocking executor) → signals → result writer → broker writer → control mailbox → maintenance → executor → consumer
 ///
 /// `main`, the worker tests and the SIGMA tests all build the worker here.
 public enum WorkerApplication {
@@ -16,12 +16,15 @@ public enum WorkerApplication {
     ///   - logger: where the worker logs.
     ///   - handleSignals: trap SIGTERM, SIGINT, SIGQUIT, SIGHUP and SIGUSR1 (off in tests that run
     ///     several workers in one process).
+    ///   - resources: services the tasks use (the blocking executor), started first and stopped
+    ///     after every other.
     /// - Returns: the group to run, and the runtime (processed count, restart or replacement requests).
     public static func build(
-        configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger, handleSignals: Bool = true
+        configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger, handleSignals: Bool = true,
+        resources: [any Service] = []
     ) -> (group: ServiceGroup, runtime: WorkerRuntime) {
         let runtime = WorkerRuntime(configuration: configuration, registry: registry, logger: logger)
-        var services: [any Service] = []
+        var services: [any Service] = resources
         if handleSignals { services.append(SignalService(runtime: runtime)) }
         if let backend = runtime.backend { services.append(backend) }
         services += [

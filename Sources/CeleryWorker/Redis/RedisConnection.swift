@@ -1,7 +1,7 @@
 import CHiredis
 import Foundation
 
-/// One hiredis connection. Blocking: use it only from a dedicated thread (`BlockingThread`),
+/// One hiredis connection. Blocking: use it only from a dedicated thread (a pipeline, consumer or watcher thread),
 /// never from Swift's cooperative pool, and from one thread at a time.
 public final class RedisConnection: @unchecked Sendable {
     /// Where this connection points.

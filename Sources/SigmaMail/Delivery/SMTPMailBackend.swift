@@ -1,3 +1,4 @@
+import BlockingExecutor
 import Foundation
 import Logging
 
@@ -10,33 +11,39 @@ import Logging
 /// sent and the refusals are reported (Python's smtplib behaves the same way); when all are
 /// refused, the send fails.
 ///
-/// libcurl blocks, so transfers run on the backend's own threads; call ``shutdown()`` to stop
-/// them (queued sends finish first; `deinit` also stops them).
+/// libcurl blocks, so transfers run on a ``BlockingExecutor``: the worker's shared one, or
+/// threads of the backend's own, which ``shutdown()`` stops (queued sends finish first).
 public final class SMTPMailBackend: MailBackend {
     /// The settings in use.
     public let configuration: MailConfiguration
     private let logger: Logger
-    private let pool: BlockingThreadPool
+    private let pool: BlockingExecutor
+    private let ownsPool: Bool
     private let ehloName: String
 
     /// Creates the backend and starts its threads.
     /// - Parameters:
     ///   - configuration: Server, TLS, credentials and time-outs.
     ///   - logger: Where sends and failures are logged (never credentials).
-    ///   - threads: How many messages may be in transfer at once.
+    ///   - threads: How many messages may be in transfer at once (threads of its own).
+    ///   - executor: The worker's blocking executor; when given, transfers run there instead.
     /// - Throws: ``MailError/Code/invalidConfiguration``.
-    public init(configuration: MailConfiguration, logger: Logger, threads: Int = 2) throws {
+    public init(
+        configuration: MailConfiguration, logger: Logger, threads: Int = 2, executor: BlockingExecutor? = nil
+    ) throws {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
-        self.pool = BlockingThreadPool(name: "sigma-mail-smtp", threads: threads)
+        self.ownsPool = executor == nil
+        self.pool = executor ?? BlockingExecutor(name: "sigma-mail-smtp", threads: threads)
         self.ehloName = configuration.localHostname ?? MailHost.name()
     }
 
-    deinit { pool.shutdown() }
+    deinit { if ownsPool { pool.shutdown() } }
 
-    /// Stops the transfer threads after the queued sends.
-    public func shutdown() { pool.shutdown() }
+    /// Stops the backend's own transfer threads after the queued sends (a shared executor is
+    /// stopped by its owner).
+    public func shutdown() { if ownsPool { pool.shutdown() } }
 
     /// Composes and sends the message.
     public func send(_ message: MailMessage) async throws -> MailDeliveryReport {
@@ -85,6 +92,8 @@ public final class SMTPMailBackend: MailBackend {
             )
         } catch is CancellationError {
             throw MailError(.cancelled, "the send was cancelled before it started")
+        } catch is BlockingExecutor.ShutDown {
+            throw MailError(.shutDown, "the mail threads have been shut down")
         } catch let error as MailError {
             logger.warning(
                 "mail not sent",

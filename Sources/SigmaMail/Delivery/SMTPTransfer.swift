@@ -1,7 +1,7 @@
 import CCurl
 import CCurlShim
 
-/// One blocking SMTP session through libcurl. Runs on a ``BlockingThreadPool`` thread.
+/// One blocking SMTP session through libcurl. Runs on a ``BlockingExecutor`` thread.
 struct SMTPTransfer {
     let configuration: MailConfiguration
     let ehloName: String

@@ -1,3 +1,4 @@
+import BlockingExecutor
 import Foundation
 import Logging
 import SigmaDatabase
@@ -20,7 +21,9 @@ public final class SigmaServices: Sendable {
     public let templates: EmailTemplates
     let media: MediaStorage
     let assets: StaticAssets
-    let pool: BlockingPool
+    /// The threads every blocking call of the tasks runs on (PDF, photos, files, SMTP); a
+    /// `Service` for the worker's group.
+    public let executor: BlockingExecutor
 
     /// Builds the services from the environment (`.env` merged in).
     ///
@@ -33,11 +36,13 @@ public final class SigmaServices: Sendable {
         var databaseEnvironment = environment
         databaseEnvironment["SIGMA_BASE_DIR"] = configuration.baseDirectory
         let mailConfiguration = try MailConfiguration(environment: environment)
+        let executor = Self.makeExecutor(configuration)
         try self.init(
             configuration: configuration, environment: environment,
             databases: DatabaseRouter(
                 configuration: try DatabaseConfiguration(environment: databaseEnvironment), logger: logger),
-            mailConfiguration: mailConfiguration, mail: try mailConfiguration.makeBackend(logger: logger)
+            mailConfiguration: mailConfiguration,
+            mail: try mailConfiguration.makeBackend(logger: logger, executor: executor), executor: executor
         )
     }
 
@@ -49,9 +54,10 @@ public final class SigmaServices: Sendable {
     ///   - databases: the country databases.
     ///   - mailConfiguration: mail settings.
     ///   - mail: the backend e-mails go to.
+    ///   - executor: the blocking threads (new ones when nil).
     public init(
         configuration: SigmaTaskConfiguration, environment: [String: String] = [:], databases: DatabaseRouter,
-        mailConfiguration: MailConfiguration, mail: any MailBackend
+        mailConfiguration: MailConfiguration, mail: any MailBackend, executor: BlockingExecutor? = nil
     ) throws {
         self.configuration = configuration
         self.environment = environment
@@ -63,7 +69,12 @@ public final class SigmaServices: Sendable {
             primaryRoot: configuration.primaryMediaRoot, alternateRoot: configuration.alternateMediaRoot)
         self.assets = StaticAssets(
             staticRoot: configuration.staticRoot, staticDirectories: configuration.staticDirectories)
-        self.pool = BlockingPool(count: configuration.blockingThreads)
+        self.executor = executor ?? Self.makeExecutor(configuration)
+    }
+
+    /// The tasks' blocking threads: `blockingThreads` for PDF, photo and file work, plus two for SMTP.
+    static func makeExecutor(_ configuration: SigmaTaskConfiguration) -> BlockingExecutor {
+        BlockingExecutor(name: "sigma-blocking", threads: configuration.blockingThreads + 2)
     }
 
     /// The bare sender address of `DEFAULT_FROM_EMAIL` (§7.1).
@@ -72,6 +83,6 @@ public final class SigmaServices: Sendable {
     /// Closes the database pools and stops the threads.
     public func shutdown() async {
         await databases.shutdown()
-        pool.stop()
+        executor.shutdown()
     }
 }

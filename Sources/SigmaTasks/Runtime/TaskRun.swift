@@ -87,7 +87,7 @@ struct TaskRun: Sendable {
 
     /// Runs blocking work on the services' threads.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await services.pool.run(body)
+        try await services.executor.run(body)
     }
 
     /// `dd/mm/YYYY` and `HH:MM` of an instant in the country's time zone (DECISIONS #10).
