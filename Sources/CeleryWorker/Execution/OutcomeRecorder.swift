@@ -109,7 +109,7 @@ struct OutcomeRecorder: Sendable {
         let countdown = retry.countdown ?? options.defaultRetryDelay
         let eta = ISODateTime(unixTime: Date().timeIntervalSince1970 + countdown, utcOffset: 0).isoFormat()
         let republished = TaskMessage(retrying: request, eta: eta, origin: configuration.hostname)
-        let published = await persist("publish the retry", request) { () async throws(RedisError) in
+        let published = await runtime.persist("publish the retry", request) { () async throws(RedisError) in
             try await runtime.broker.publish(republished.envelope)
         }
         guard published else { return }
@@ -166,7 +166,7 @@ struct OutcomeRecorder: Sendable {
     func store(_ record: ResultRecord, for message: ReservedMessage? = nil) async {
         guard let backend = runtime.backend else { return }
         guard let message, !message.acksLate(configuration) else {
-            _ = await persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
+            _ = await runtime.persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
                 try await backend.store(record)
             }
             return
@@ -178,38 +178,9 @@ struct OutcomeRecorder: Sendable {
         backend.enqueue(record, written: { unwritten.written() }) { result in
             guard case .failure = result else { return }
             runtime.sideWork {
-                _ = await recorder.persist("store the task result", taskID: record.taskID) {
+                _ = await recorder.runtime.persist("store the task result", taskID: record.taskID) {
                     () async throws(RedisError) in try await backend.store(record)
                 }
-            }
-        }
-    }
-
-    /// Runs a write until it succeeds, with backoff (capped at 1 s), while no cold shutdown began.
-    /// - Returns: whether it succeeded.
-    func persist(
-        _ what: String, _ request: TaskRequest? = nil, taskID: String? = nil,
-        _ write: () async throws(RedisError) -> Void
-    ) async -> Bool {
-        var policy = ReconnectPolicy()
-        while true {
-            do {
-                try await write()
-                if policy.inOutage {
-                    logger.info(
-                        "Could \(what) after retrying", metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")"])
-                }
-                return true
-            } catch {
-                let failure = policy.failed()
-                if failure.beginsOutage {
-                    logger.error(
-                        "Could not \(what); trying again until it succeeds",
-                        metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")", "error": "\(error)"])
-                }
-                if runtime.isCold { return false }
-                try? await Task.sleep(nanoseconds: UInt64(failure.delay * 1e9))
-                if runtime.isCold { return false }
             }
         }
     }

@@ -183,6 +183,35 @@ public final class WorkerRuntime: Sendable {
         }
     }
 
+    /// Runs a write until it succeeds, with backoff (capped at 1 s), while no cold shutdown began.
+    /// - Returns: whether it succeeded.
+    func persist(
+        _ what: String, _ request: TaskRequest? = nil, taskID: String? = nil,
+        _ write: () async throws(RedisError) -> Void
+    ) async -> Bool {
+        var policy = ReconnectPolicy()
+        while true {
+            do {
+                try await write()
+                if policy.inOutage {
+                    logger.info(
+                        "Could \(what) after retrying", metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")"])
+                }
+                return true
+            } catch {
+                let failure = policy.failed()
+                if failure.beginsOutage {
+                    logger.error(
+                        "Could not \(what); trying again until it succeeds",
+                        metadata: ["celery.task.id": "\(taskID ?? request?.id ?? "?")", "error": "\(error)"])
+                }
+                if isCold { return false }
+                try? await Task.sleep(nanoseconds: UInt64(failure.delay * 1e9))
+                if isCold { return false }
+            }
+        }
+    }
+
     // MARK: Acknowledgement
 
     /// Acknowledges a message whose entry the machine already dropped, and frees its slot.
