@@ -13,7 +13,7 @@ struct ChordJoiner: Sendable {
     /// Joins a header task's final state (SUCCESS, FAILURE or REVOKED) into its chord.
     func partReturned(_ request: TaskRequest, state: TaskState, value: JSONValue) async {
         guard let body = request.chord, let groupID = request.groupID, let backend = runtime.backend else { return }
-        let entry = JSONSerializer().serialize([1, .string(request.id), .string(state.rawValue), value])
+        let entry = ChordEntry(taskID: request.id, state: state, value: value).encoded()
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         do {
             guard
@@ -25,16 +25,14 @@ struct ChordJoiner: Sendable {
             else { return }
             var results: [JSONValue] = []
             for bytes in try await backend.chordEntries(groupID: groupID) {
-                guard let fields = try? JSONParser().parse(bytes).arrayValue, fields.count == 4 else { continue }
-                let stateName = fields[2].stringValue ?? ""
-                if stateName == TaskState.failure.rawValue || stateName == TaskState.revoked.rawValue {
-                    let cause = ExceptionInfo(fields[3]).map { "\($0)" } ?? PythonRepr.repr(fields[3])
+                guard let part = ChordEntry(decoding: bytes) else { continue }
+                if part.failed {
+                    let cause = ExceptionInfo(part.value).map { "\($0)" } ?? PythonRepr.repr(part.value)
                     await failChord(
-                        body, groupID: groupID,
-                        error: "Dependency \(fields[1].stringValue ?? "?") raised \(cause)", after: request)
+                        body, groupID: groupID, error: "Dependency \(part.taskID) raised \(cause)", after: request)
                     return
                 }
-                results.append(fields[3])
+                results.append(part.value)
             }
             guard try await backend.extendChordClaim(groupID: groupID, claimToken: token, seconds: 20) else {
                 runtime.logger.warning(
