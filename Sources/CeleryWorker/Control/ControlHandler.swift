@@ -90,7 +90,7 @@ struct ControlHandler: Sendable {
         case "conf":
             return .object(settings())
         case "active_queues":
-            return .array(configuration.queues.map(Self.queueInfo))
+            return .array(configuration.queues.map(ControlReplies.queueInfo))
         case "enable_events":
             return ["ok": runtime.events.setTaskEvents(true) ? "task events already enabled" : "task events enabled"]
         case "disable_events":
@@ -132,21 +132,11 @@ struct ControlHandler: Sendable {
         return found
     }
 
-    /// The request info Celery shows for a task (captured shape, celery-wire.md §8.4).
+    /// The request info Celery shows for a task.
     private func requestInfo(_ message: ReservedMessage, startedAt: Double?, acknowledged: Bool) -> JSONValue {
-        let request = message.request
-        let info = request.deliveryInfo
-        return [
-            "id": .string(request.id), "name": .string(request.displayName), "args": .array(request.args),
-            "kwargs": .object(request.kwargs), "type": .string(request.task),
-            "hostname": .string(configuration.hostname),
-            "time_start": startedAt.map(JSONValue.double) ?? .null, "acknowledged": .bool(acknowledged),
-            "delivery_info": [
-                "exchange": .string(info.exchange), "routing_key": .string(info.routingKey),
-                "priority": .int(Int64(request.priority)), "redelivered": .bool(info.redelivered),
-            ],
-            "worker_pid": .int(Int64(getpid())),
-        ]
+        ControlReplies.requestInfo(
+            message.request, hostname: configuration.hostname, startedAt: startedAt, acknowledged: acknowledged,
+            pid: Int(getpid()))
     }
 
     /// `stats`: the parts a monitoring tool reads (totals, pid, clock, uptime, pool, broker, prefetch).
@@ -214,22 +204,6 @@ struct ControlHandler: Sendable {
             ]
         }
         return settings
-    }
-
-    /// An `active_queues` entry for a direct queue named like its exchange and routing key.
-    private static func queueInfo(_ name: String) -> JSONValue {
-        [
-            "name": .string(name),
-            "exchange": [
-                "name": .string(name), "type": "direct", "arguments": .null, "durable": true, "passive": false,
-                "auto_delete": false, "delivery_mode": .null, "no_declare": false,
-            ],
-            "routing_key": .string(name), "queue_arguments": .null, "binding_arguments": .null,
-            "consumer_arguments": .null,
-            "durable": true, "exclusive": false, "auto_delete": false, "no_ack": false, "alias": .null, "bindings": [],
-            "no_declare": .null, "expires": .null, "message_ttl": .null, "max_length": .null, "max_length_bytes": .null,
-            "max_priority": .null,
-        ]
     }
 
     /// A task id or a list of them.
