@@ -20,11 +20,9 @@ final class Consumer: Service, @unchecked Sendable {
     private let wake: WakeSignal
     private let intake: DeliveryIntake
     private var watchers: [QueueWatcher] = []
-    private var connection: RedisConnection?
     private var scriptSHA: String?
-    private var policy = ReconnectPolicy()
-    private let stopping = Atomic<Bool>(false)
-    private let finished = WaitGroup()
+    private var prepared = false
+    private let thread = Mutex<RedisSessionThread?>(nil)
 
     init(runtime: WorkerRuntime) {
         self.runtime = runtime
@@ -36,118 +34,69 @@ final class Consumer: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        finished.enter()
-        let thread = Thread { [self] in
-            loop()
-            finished.leave()
-        }
-        thread.name = "sigma-consumer"
-        thread.start()
+        let session = RedisSessionThread(
+            name: "sigma-consumer", url: runtime.configuration.brokerURL, logger: logger, commandTimeout: 30,
+            outageLabel: "consumer", restoredMessage: "Consumer reconnected to the broker, consuming again"
+        ) { [self] (connection, thread) throws(RedisError) in try consume(on: connection, thread: thread) }
+        thread.withLock { $0 = session }
+        session.start()
         await withGracefulShutdownHandler {
-            await finished.wait()
+            await session.finished.wait()
         } onGracefulShutdown: {
             self.stop()
         }
+        for watcher in watchers { watcher.stop() }
         await runtime.beginWarmShutdown()
     }
 
     /// Stops fetching: the blocked waits are interrupted; the loop ends within one round trip.
     func stop() {
-        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         wake.stop()
-        for watcher in watchers { watcher.stop() }
+        thread.withLock { $0 }?.stop()
     }
 
-    private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
-
-    private func loop() {
-        let url = runtime.configuration.brokerURL
-        guard prepare() else { return }
-        watchers = keys.consumeKeys(queues: runtime.configuration.queues).map {
-            QueueWatcher(key: $0, url: url, wake: wake, logger: logger)
-        }
-        if isStopping { return }
-        for watcher in watchers { watcher.start() }
+    /// One connection's life: declare the queues (once), then fetch while there is room, and
+    /// wait on the watchers while the queues are empty.
+    private func consume(on connection: RedisConnection, thread: RedisSessionThread) throws(RedisError) {
+        scriptSHA = nil
         let configuration = runtime.configuration
-        logger.info(
-            "\(configuration.hostname) ready.",
-            metadata: [
-                "broker": "\(configuration.brokerURL)", "queues": "\(configuration.queues)",
-                "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
-            ])
-        while !isStopping {
-            let lowWater = runtime.configuration.concurrency
-            let room = wake.waitForRoom(timeout: runtime.configuration.pollingInterval) {
+        if !prepared {
+            for command in Broker.declarations(keys: keys, queues: queues, node: configuration.hostname) {
+                try connection.command(bytes: command).check()
+            }
+            prepared = true
+            thread.healthy()
+            logger.info("\(ReconnectPolicy.connectedMessage(url: "\(configuration.brokerURL)"))")
+            watchers = keys.consumeKeys(queues: configuration.queues).map {
+                QueueWatcher(key: $0, url: configuration.brokerURL, wake: wake, logger: logger)
+            }
+            for watcher in watchers { watcher.start() }
+            logger.info(
+                "\(configuration.hostname) ready.",
+                metadata: [
+                    "broker": "\(configuration.brokerURL)", "queues": "\(configuration.queues)",
+                    "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
+                ])
+        }
+        let lowWater = configuration.concurrency
+        while !thread.isStopping {
+            let room = wake.waitForRoom(timeout: configuration.pollingInterval) {
                 self.runtime.deliveries.withLock { $0.fetchSize(lowWater: lowWater) }
             }
-            if room == 0 || isStopping { continue }
-            do throws(RedisError) {
-                let popped = try fetch(room: room)
-                if policy.succeeded() {
-                    logger.info(
-                        "Consumer reconnected to the broker, consuming again", metadata: ["redis.url": "\(url)"])
-                }
-                if popped.isEmpty {
-                    if wake.idle(timeout: runtime.configuration.pollingInterval) { FaultPoint.afterWake.pass() }
-                    continue
-                }
-                FaultPoint.afterReserve.pass()
-                intake.admit(popped)
-            } catch {
-                connection?.close()
-                connection = nil
-                scriptSHA = nil
-                backOff(error)
+            if room == 0 || thread.isStopping { continue }
+            let popped = try fetch(room: room, on: connection)
+            thread.healthy()
+            if popped.isEmpty {
+                if wake.idle(timeout: configuration.pollingInterval) { FaultPoint.afterWake.pass() }
+                continue
             }
+            FaultPoint.afterReserve.pass()
+            intake.admit(popped)
         }
-        connection?.close()
-        for watcher in watchers { watcher.stop() }
-    }
-
-    /// Start-up: declares the queues' bindings and the mailbox and runs a first visibility sweep,
-    /// retrying through outages until it works or the worker stops. - Returns: false when stopped.
-    private func prepare() -> Bool {
-        let url = runtime.configuration.brokerURL
-        while !isStopping {
-            do throws(RedisError) {
-                let connection = try current()
-                for command in Broker.declarations(
-                    keys: keys, queues: queues, node: runtime.configuration.hostname)
-                {
-                    try connection.command(bytes: command).check()
-                }
-                _ = policy.succeeded()
-                logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))")
-                break
-            } catch {
-                connection?.close()
-                connection = nil
-                backOff(error)
-            }
-        }
-        return !isStopping
-    }
-
-    private func backOff(_ error: RedisError) {
-        let failure = policy.failed()
-        if failure.beginsOutage {
-            let line = ReconnectPolicy.outageMessage(
-                url: "\(runtime.configuration.brokerURL)", reason: error.message, delay: failure.delay)
-            logger.error("consumer: \(line)")
-        }
-        wake.sleep(failure.delay)
-    }
-
-    private func current() throws(RedisError) -> RedisConnection {
-        if let connection { return connection }
-        let fresh = try RedisConnection(url: runtime.configuration.brokerURL, connectTimeout: 2, commandTimeout: 30)
-        connection = fresh
-        return fresh
     }
 
     /// Runs the reserve script once; returns what it took, reserved.
-    private func fetch(room: Int) throws(RedisError) -> [Popped] {
-        let connection = try current()
+    private func fetch(room: Int, on connection: RedisConnection) throws(RedisError) -> [Popped] {
         let consumeKeys = keys.consumeKeys(queues: queues)
         let sha: String
         if let scriptSHA {
@@ -167,7 +116,7 @@ final class Consumer: Service, @unchecked Sendable {
         let reply = try connection.command(["EVALSHA"] + arguments)
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
             scriptSHA = nil
-            return try fetch(room: room)
+            return try fetch(room: room, on: connection)
         }
         if case .error(let message) = reply, RedisReply.error(message).isTransientError {
             throw RedisError(.unavailable, message)
