@@ -57,10 +57,16 @@ struct SignalFaultTests {
         _ = try await redis(["DEL", worker.queue])
     }
 
-    @Test func sigquitIsColdWithinASecondAndPutsBackRunningAcksLateTasks() async throws {
-        let worker = try await start(acksLate: true)
+    /// A worker (acks late) running a 30 s task.
+    func workerRunningALongAcksLateTask(_ arguments: [String] = []) async throws -> (WorkerProcess, String) {
+        let worker = try await start(arguments, acksLate: true)
         let id = try await send(worker, "t.integration.tasks.sleeping", [30])
         try await waitUntilRunning(worker, id, acksLate: true)
+        return (worker, id)
+    }
+
+    @Test func sigquitIsColdWithinASecondAndPutsBackRunningAcksLateTasks() async throws {
+        let (worker, id) = try await workerRunningALongAcksLateTask()
         worker.signal(SIGQUIT)
         let seconds = try await worker.waitForExit(timeout: 10)
         print("SIGQUIT with a 30 s acks-late task running: exited in \(seconds.map { "\($0)" } ?? "never") s")
@@ -69,9 +75,7 @@ struct SignalFaultTests {
     }
 
     @Test func aSecondSigtermTurnsTheWarmShutdownCold() async throws {
-        let worker = try await start(acksLate: true)
-        let id = try await send(worker, "t.integration.tasks.sleeping", [30])
-        try await waitUntilRunning(worker, id, acksLate: true)
+        let (worker, id) = try await workerRunningALongAcksLateTask()
         worker.signal(SIGTERM)
         #expect(try await worker.waitForExit(timeout: 1.5) == nil, "the first SIGTERM waits for the running task")
         worker.signal(SIGTERM)
@@ -82,9 +86,7 @@ struct SignalFaultTests {
     }
 
     @Test func theShutdownTimeoutTurnsTheWarmShutdownCold() async throws {
-        let worker = try await start(["--shutdown-timeout", "1"], acksLate: true)
-        let id = try await send(worker, "t.integration.tasks.sleeping", [30])
-        try await waitUntilRunning(worker, id, acksLate: true)
+        let (worker, id) = try await workerRunningALongAcksLateTask(["--shutdown-timeout", "1"])
         worker.signal(SIGTERM)
         let seconds = try await worker.waitForExit(timeout: 15)
         print("SIGTERM with --shutdown-timeout 1: exited in \(seconds.map { "\($0)" } ?? "never") s")

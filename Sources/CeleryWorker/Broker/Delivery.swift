@@ -14,12 +14,4 @@ public struct Delivery: Sendable {
 
     /// The `unacked` hash field.
     public var deliveryTag: String { envelope.properties.deliveryTag }
-
-    /// The `unacked` hash value: `[envelope, exchange, routing_key]` with the envelope verbatim.
-    var reservationValue: [UInt8] {
-        UnackedEntry(
-            raw: raw, exchange: envelope.properties.deliveryInfo.exchange,
-            routingKey: envelope.properties.deliveryInfo.routingKey
-        ).encoded()
-    }
 }

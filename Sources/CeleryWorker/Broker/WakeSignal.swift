@@ -97,10 +97,4 @@ final class WakeSignal: @unchecked Sendable {
         idleCondition.unlock()
         roomCondition.unlock()
     }
-
-    var isStopped: Bool {
-        idleCondition.lock()
-        defer { idleCondition.unlock() }
-        return stopped
-    }
 }

@@ -193,14 +193,6 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
         return waitingCount < lowWater || available >= lowWater ? available : 0
     }
 
-    /// Messages held against the prefetch limit.
-    public var heldTowardPrefetch: Int { counted }
-
-    /// Held messages in a phase, oldest reservation first.
-    public func tags(in phase: Phase) -> [String] {
-        entries.filter { $0.value.phase == phase }.sorted { $0.value.receivedAt < $1.value.receivedAt }.map(\.key)
-    }
-
     // MARK: Events
 
     /// A message was taken off a queue and reserved.
@@ -276,11 +268,6 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
         if completion == .duplicate { duplicatesSkipped += 1 }
         if entry.acknowledged { return .none }
         return completion == .requeue ? .requeue : .acknowledge
-    }
-
-    /// A message's reservation was removed or put back by the I/O layer (discard, forward, restore).
-    public mutating func forget(tag: String) {
-        remove(tag)
     }
 
     /// Task ids revoked by remote control (`revoke`, `hello`).
