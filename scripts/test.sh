@@ -18,5 +18,7 @@ SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.s
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
     --fault-point after-reserve:300
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
+    --fault-point after-wake:3
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
     --fault-point after-result-write:500
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --early-ack

@@ -112,6 +112,40 @@ struct SignalFaultTests {
         #expect(seconds.map { $0 < 2.5 } == true, "SIGTERM is promised to act within 1 s; log: \(worker.logText)")
     }
 
+    /// Redis answers every command with `-LOADING` while it reads a dataset (here slowed down with
+    /// `key-load-delay`): SIGTERM still acts at once.
+    @Test func sigtermActsWithinASecondWhileRedisIsLoading() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: WorkerProcess.binary.path), "build sigma-worker first")
+        let port = 6392
+        let scratch = try ScratchRedis(port: port)
+        defer { scratch.stop() }
+        let url = "redis://127.0.0.1:\(port)/0"
+        #expect(try await scratch.waitForPing())
+        _ = try await WorkerHarness.redis(
+            ["EVAL", "for i = 1, 20000 do redis.call('SET', 'filler:' .. i, 'x') end return 1", "0"], url: url)
+        _ = try await WorkerHarness.redis(["SAVE"], url: url)
+        scratch.stop()
+        // 20,000 keys at 1 ms each: LOADING for about 20 s, events served every KiB read.
+        let loading = try ScratchRedis(
+            port: port, directory: scratch.directory,
+            extra: ["--key-load-delay", "1000", "--loading-process-events-interval-bytes", "1024"])
+        defer { loading.stop() }
+        #expect(
+            try await WorkerHarness.wait(timeout: 10) {
+                (try? await WorkerHarness.redis(["PING"], url: url))?.hasPrefix("LOADING") == true
+            }, "redis-server is loading")
+        let worker = try WorkerProcess(broker: url, backend: "redis://127.0.0.1:\(port)/1")
+        #expect(try await worker.waitForLog("LOADING"), "log: \(worker.logText)")
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // into the backoff
+        #expect(
+            (try? await WorkerHarness.redis(["PING"], url: url))?.hasPrefix("LOADING") == true, "still loading")
+        worker.signal(SIGTERM)
+        let seconds = try await worker.waitForExit(timeout: 10)
+        print("SIGTERM while Redis is LOADING: exited in \(seconds.map { "\($0)" } ?? "never") s")
+        #expect(seconds.map { $0 < 2.5 } == true, "SIGTERM is promised to act within 1 s; log: \(worker.logText)")
+    }
+
     @Test func sighupRestartsWarmlyInPlaceAndLosesNothing() async throws {
         let worker = try await start()
         let id = try await send(worker, "t.integration.tasks.sleeping", [2])
@@ -150,22 +184,10 @@ struct SignalFaultTests {
         try #require(
             FileManager.default.isExecutableFile(atPath: WorkerProcess.binary.path), "build sigma-worker first")
         let port = 6391
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("acl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        server.arguments = [
-            "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path,
-        ]
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        defer { kill(server.processIdentifier, SIGKILL) }
+        let scratch = try ScratchRedis(port: port)
+        defer { scratch.stop() }
         let admin = "redis://127.0.0.1:\(port)/0"
-        #expect(
-            try await WorkerHarness.wait(timeout: 10) {
-                (try? await WorkerHarness.redis(["PING"], url: admin)) == "PONG"
-            })
+        #expect(try await scratch.waitForPing(), "the scratch redis-server answers")
         _ = try await WorkerHarness.redis(["ACL", "SETUSER", "client", "on", ">pw", "~*", "&*", "+@all"], url: admin)
         let worker = try WorkerProcess(broker: admin)
         #expect(try await worker.waitForLog(" ready."), "log: \(worker.logText)")
@@ -225,4 +247,45 @@ struct SignalFaultTests {
             _ = try await WorkerHarness.redis(["ZREM", "unacked_index", message.deliveryTag], url: Self.broker)
         }
     }
+}
+
+/// A throwaway `redis-server` on its own port and directory, for faults the shared test Redis
+/// must not see (ACL changes, a slow dataset load).
+final class ScratchRedis {
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    init(port: Int, directory: URL? = nil, extra: [String] = []) throws {
+        self.port = port
+        let directory =
+            directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        process.arguments =
+            ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path]
+            + extra
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    /// Waits until the server answers PING with PONG.
+    func waitForPing() async throws -> Bool {
+        let url = "redis://127.0.0.1:\(port)/0"
+        return try await WorkerHarness.wait(timeout: 10) {
+            (try? await WorkerHarness.redis(["PING"], url: url)) == "PONG"
+        }
+    }
+
+    /// Kills the server and waits for it to be gone (its directory stays for a restart).
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 }

@@ -54,7 +54,9 @@ def main():
     parser.add_argument("--old-label", default="old")
     parser.add_argument("--new-label", default="new")
     parser.add_argument("--runs", type=int, default=5, help="runs of each binary (old/new alternate); default 5")
-    parser.add_argument("--tasks", type=int, default=5000, help="drain size for sigma-worker; default 5000")
+    parser.add_argument("--tasks", type=int, default=20000,
+                        help="drain size for sigma-worker; default 20000 (a 5000 drain lasts 0.4 s, too short "
+                             "to rise above scheduling noise on 2 cores)")
     parser.add_argument("--python-tasks", type=int, default=2000,
                         help="drain size for celery, one drain per round; default 2000")
     parser.add_argument("--concurrency", type=int, default=4, help="-c of both workers; default 4")

@@ -10,7 +10,8 @@
 #                   outside the repository, /tmp/sigma-worker-baseline-<rev> (SIGMA_BASELINE_DIR
 #                   overrides), kept for the next time (remove: git worktree remove --force DIR)
 #   --runs N        runs of each binary, old/new alternating (default 5); one celery drain per round
-#   --tasks N       sigma-worker drain size (default 5000); --python-tasks N: celery's (default 2000)
+#   --tasks N       sigma-worker drain size (default 20000: a 5000 drain lasts 0.4 s, mostly noise)
+#                   --python-tasks N: celery's (default 2000)
 #   SIGMA_OLD=BIN   use this prebuilt baseline binary (no worktree, no build)
 #   SIGMA_NEW=BIN   use this prebuilt binary as new (otherwise: swift build -c release in the repository)
 #   PYTHON (default .venv/celery-5.7/bin/python), BENCH_REDIS_PORT (default 6399) as for worker.sh.

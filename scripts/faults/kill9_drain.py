@@ -13,6 +13,9 @@ Per run (seed S, S+1, ...; fresh queue, FLUSHALL first):
    and restarted at once; --kills K repeats that. With --fault-point NAME[:N] the worker is started
    with SIGMA_WORKER_FAULT_POINT=NAME:N instead and kills itself the N-th time it passes NAME
    (after-wake, after-reserve, after-result-write); the harness restarts it without the variable.
+   after-wake only fires when an idle worker is woken by a new message, so for it the messages
+   are not pre-filled: they are published after the worker is ready, in seeded bursts of 20..200
+   with 50 ms pauses in between, so the worker goes idle and is woken again and again;
    A binary that ignores the variable never dies: that is reported (exit status 3), not hidden;
 4. the harness waits until every id has a SUCCESS result, or nothing can arrive any more (queue
    lists and `unacked` empty and no new result for --settle seconds), or --timeout seconds after
@@ -41,6 +44,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -341,17 +345,22 @@ def run_once(args, app, broker, results, run_index, seed):
     os.makedirs(run_dir, exist_ok=True)
     broker.flushall()
     ids = [str(uuid.uuid4()) for _ in range(args.tasks)]
-    publish_seconds = publish(app, queue, ids)
-    on_queue = queued(broker, queue)
-    if on_queue != args.tasks:
-        raise HarnessError(f"published {args.tasks} messages but {on_queue} are on {queue!r}")
+    trickle = bool(args.fault_point) and args.fault_point.partition(":")[0] == "after-wake"
+    if trickle:
+        publish_seconds = None
+    else:
+        publish_seconds = publish(app, queue, ids)
+        on_queue = queued(broker, queue)
+        if on_queue != args.tasks:
+            raise HarnessError(f"published {args.tasks} messages but {on_queue} are on {queue!r}")
     n = args.tasks
     t0 = time.time()
 
     # The plan: timed kills at seeded result counts, or fault points with seeded counts.
     if args.fault_point:
         name, count = parse_fault(args.fault_point, rng)
-        plan = [f"{name}:{count if count is not None else rng.randint(50, 1500)}" for _ in range(args.kills)]
+        default = (2, 12) if trickle else (50, 1500)
+        plan = [f"{name}:{count if count is not None else rng.randint(*default)}" for _ in range(args.kills)]
         thresholds = []
     else:
         plan = []
@@ -386,6 +395,25 @@ def run_once(args, app, broker, results, run_index, seed):
 
     proc = launch(plan[0] if plan else None)
     last_start = proc.started
+    publisher = None
+    if trickle:
+        bursts, rest = [], list(ids)
+        while rest:
+            size = rng.randint(20, 200)
+            bursts.append(rest[:size])
+            rest = rest[size:]
+        failure = []
+
+        def trickle_publish():
+            try:
+                for burst in bursts:
+                    publish(app, queue, burst)
+                    time.sleep(0.05)
+            except Exception as error:  # reported after the run
+                failure.append(error)
+
+        publisher = threading.Thread(target=trickle_publish, daemon=True)
+        publisher.start()
 
     if thresholds:
         floor = 0
@@ -464,7 +492,9 @@ def run_once(args, app, broker, results, run_index, seed):
             if queued(broker, queue) == 0 and reserved(broker) == 0:
                 ended = "all results, nothing queued or reserved"
                 break
-        if now - last_change >= args.settle and queued(broker, queue) == 0 and reserved(broker) == 0:
+        publishing = publisher is not None and publisher.is_alive()
+        if (not publishing and now - last_change >= args.settle and queued(broker, queue) == 0
+                and reserved(broker) == 0):
             ended = f"settled: nothing queued or reserved, no new result for {args.settle:g} s"
             break
         time.sleep(0.05)
@@ -475,6 +505,10 @@ def run_once(args, app, broker, results, run_index, seed):
         time.sleep(0.05)
     ready_final = is_ready(proc)
     stop_status = stop_worker(proc)
+    if publisher is not None:
+        publisher.join(args.timeout)
+        if failure or publisher.is_alive():
+            raise HarnessError(f"the trickle publisher failed: {failure[0] if failure else 'still publishing'}")
     state = final_state(broker, results, ids, queue)
 
     done_kills = [k for k in kills if "skipped" not in k and k.get("fired", True)]
@@ -496,7 +530,7 @@ def run_once(args, app, broker, results, run_index, seed):
         "fault_fired": fault_fired,
         "queue": queue,
         "published": n,
-        "publish_seconds": round(publish_seconds, 3),
+        "publish_seconds": None if publish_seconds is None else round(publish_seconds, 3),
         **state,
         "kills": kills,
         "kills_done": len(done_kills),
