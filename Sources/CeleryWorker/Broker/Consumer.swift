@@ -36,7 +36,8 @@ final class Consumer: Service, @unchecked Sendable {
     func run() async throws {
         let session = RedisSessionThread(
             name: "sigma-consumer", url: runtime.configuration.brokerURL, logger: logger, commandTimeout: 30,
-            outageLabel: "consumer", restoredMessage: "Consumer reconnected to the broker, consuming again"
+            outageLabel: "consumer", restoredMessage: "Consumer reconnected to the broker, consuming again",
+            pulse: { [runtime] in runtime.notifier.consumerPulse() }
         ) { [self] (connection, thread) throws(RedisError) in try consume(on: connection, thread: thread) }
         thread.withLock { $0 = session }
         session.start()
@@ -77,9 +78,11 @@ final class Consumer: Service, @unchecked Sendable {
                     "broker": "\(configuration.brokerURL)", "queues": "\(configuration.queues)",
                     "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
                 ])
+            runtime.notifier.ready(status: "Consuming from \(configuration.queues.joined(separator: ", "))")
         }
         let lowWater = configuration.concurrency
         while !thread.isStopping {
+            runtime.notifier.consumerPulse()
             let room = wake.waitForRoom(timeout: configuration.pollingInterval) {
                 self.runtime.deliveries.withLock { $0.fetchSize(lowWater: lowWater) }
             }

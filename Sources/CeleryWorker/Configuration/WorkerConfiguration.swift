@@ -48,8 +48,12 @@ public struct WorkerConfiguration: Sendable {
     /// `--shutdown-timeout`: how long a warm shutdown waits for running tasks before it turns
     /// cold (every unacknowledged message back to its queue). nil waits as long as they run, as Celery.
     public var shutdownTimeout: Double?
-    /// `--max-tasks-per-child` (accepted; tasks run in-process, so it has no effect).
+    /// `--max-tasks-per-child`: the process is replaced warmly after this many tasks per slot
+    /// (``RecyclePolicy``).
     public var maxTasksPerChild: Int?
+    /// `--max-memory-per-child` (KiB): the process is replaced warmly when its resident anonymous
+    /// memory passes this after a task.
+    public var maxMemoryPerChild: Int?
     /// `-E` / `worker_send_task_events`: publish task events (worker events are always sent).
     public var sendTaskEvents: Bool
     /// `--without-heartbeat`: no `worker-heartbeat` events.
@@ -88,9 +92,16 @@ public struct WorkerConfiguration: Sendable {
         self.forwardUnknownQueue = nil
         self.shutdownTimeout = nil
         self.maxTasksPerChild = nil
+        self.maxMemoryPerChild = nil
         self.runawayGrace = 2
         self.sendTaskEvents = false
         self.sendHeartbeats = true
+    }
+
+    /// When the process replaces itself.
+    public var recyclePolicy: RecyclePolicy {
+        RecyclePolicy(
+            maxTasksPerChild: maxTasksPerChild, maxMemoryPerChild: maxMemoryPerChild, concurrency: concurrency)
     }
 
     /// `prefetch_count`: the most messages held unacknowledged at once.

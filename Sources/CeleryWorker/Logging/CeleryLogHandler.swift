@@ -7,35 +7,42 @@ import Synchronization
 public struct CeleryLogHandler: LogHandler {
     /// Where lines go: shared by every logger made from one handler.
     public final class Sink: Sendable {
-        private let handle: Mutex<FileHandle>
-
-        /// Standard error.
-        public static let standardError = Sink(handle: .standardError)
-
-        /// Appends to a file, creating it when missing.
-        public static func file(_ path: String) throws -> Sink {
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            handle.seekToEndOfFile()
-            return Sink(handle: handle)
+        private enum Target {
+            case descriptor(Int32)
+            case file(WatchedLogFile)
         }
 
-        init(handle: FileHandle) { self.handle = Mutex(handle) }
+        private let target: Mutex<Target>
 
-        /// Writes one line with write(2) under the lock (whole lines, never interleaved).
+        /// Standard error.
+        public static let standardError = Sink(target: .descriptor(2))
+
+        /// Appends to a file (created when missing) that may be rotated under the worker: see
+        /// ``WatchedLogFile``.
+        public static func file(_ path: String) throws(LogFileError) -> Sink {
+            Sink(target: .file(try WatchedLogFile(path: path)))
+        }
+
+        private init(target: Target) { self.target = Mutex(target) }
+
+        /// Writes one line under the lock (whole lines, never interleaved).
         func write(_ line: String) {
             var line = line
-            handle.withLock { handle in
-                let descriptor = handle.fileDescriptor
+            target.withLock { target in
                 line.withUTF8 { bytes in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                        if written < 0 && errno == EINTR { continue }
-                        guard written > 0 else { return }
-                        offset += written
+                    let raw = UnsafeRawBufferPointer(bytes)
+                    switch target {
+                    case .file(let file):
+                        file.write(raw)
+                    case .descriptor(let descriptor):
+                        guard let base = raw.baseAddress else { return }
+                        var offset = 0
+                        while offset < raw.count {
+                            let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                            if written < 0 && errno == EINTR { continue }
+                            guard written > 0 else { return }
+                            offset += written
+                        }
                     }
                 }
             }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// The worker's timers, a `Service`: worker-online at start and worker-offline at the end, a
 /// heartbeat every 2 s, the refresh of held messages' `unacked_index` scores (so no sweep takes
 /// them from a live worker), and kombu's visibility sweep (restore reservations older than the
-/// visibility timeout, whoever held them). Each timer is cancelled on graceful shutdown.
+/// visibility timeout, whoever held them), and systemd's watchdog when it is on. Each timer is cancelled on graceful shutdown.
 struct MaintenanceService: Service {
     let runtime: WorkerRuntime
 
@@ -22,6 +22,10 @@ struct MaintenanceService: Service {
                 }
             }
             group.addTask { await every(configuration.restoreInterval, immediately: true) { await sweep() } }
+            if let interval = runtime.notifier.watchdogInterval {
+                // Twice per interval, as sd_watchdog_enabled(3) advises; skipped while the consumer loop is stuck.
+                group.addTask { await every(interval / 2, immediately: true) { runtime.notifier.petWatchdog() } }
+            }
         }
         sendWorkerEvent("worker-offline")
     }

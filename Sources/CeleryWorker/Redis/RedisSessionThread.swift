@@ -18,6 +18,7 @@ final class RedisSessionThread: @unchecked Sendable {
     private let outageLabel: String?
     private let restoredMessage: String
     private let session: Session
+    private let pulse: (@Sendable () -> Void)?
     private let connection = Mutex<RedisConnection?>(nil)
     private let policy = Mutex(ReconnectPolicy())
     private let pause = WakeSignal()
@@ -29,10 +30,12 @@ final class RedisSessionThread: @unchecked Sendable {
     ///   - name: the thread's name.
     ///   - outageLabel: prefix of the outage line (`consumer`, `pidbox`); nil logs no outage.
     ///   - restoredMessage: the line logged when an outage ends.
+    ///   - pulse: called at every connection attempt (the systemd watchdog's sign of life).
     init(
         name: String, url: RedisURL, logger: Logger, commandTimeout: Double?, outageLabel: String?,
-        restoredMessage: String, session: @escaping Session
+        restoredMessage: String, pulse: (@Sendable () -> Void)? = nil, session: @escaping Session
     ) {
+        self.pulse = pulse
         self.name = name
         self.url = url
         self.logger = logger
@@ -72,6 +75,7 @@ final class RedisSessionThread: @unchecked Sendable {
 
     private func loop() {
         while !isStopping {
+            pulse?()
             do throws(RedisError) {
                 let fresh = try RedisConnection(url: url, connectTimeout: 2, commandTimeout: commandTimeout)
                 connection.withLock { $0 = fresh }

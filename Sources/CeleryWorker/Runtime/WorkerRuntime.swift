@@ -30,6 +30,8 @@ public final class WorkerRuntime: Sendable {
     let sideTasks = WaitGroup()
     /// Early-acked results queued and not yet in the socket buffer, at most `concurrency`.
     let unwritten: UnwrittenResults
+    /// systemd's notification socket (a no-op outside a `Type=notify` unit).
+    let notifier: SystemdNotifier
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
@@ -45,8 +47,10 @@ public final class WorkerRuntime: Sendable {
     ///     without a `backendURL`).
     public init(
         configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger,
-        broker: (any BrokerTransport)? = nil, results: (any ResultStore)? = nil
+        broker: (any BrokerTransport)? = nil, results: (any ResultStore)? = nil,
+        notifier: SystemdNotifier = SystemdNotifier()
     ) {
+        self.notifier = notifier
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -100,7 +104,9 @@ public final class WorkerRuntime: Sendable {
 
     /// Starts the warm shutdown of every service (remote `shutdown`, SIGTERM, replacement, restart).
     func requestStop() {
-        lifecycle.withLock { $0.trigger }?()
+        let (trigger, reexec) = lifecycle.withLock { ($0.trigger, $0.restartRequested || $0.replacementReason != nil) }
+        if reexec { notifier.reloading() } else { notifier.stopping() }
+        trigger?()
     }
 
     /// Stops the worker warmly so that its process can be replaced; ``replacementReason`` says why.
@@ -237,6 +243,32 @@ public final class WorkerRuntime: Sendable {
         }
         totals.withLock { $0[message.request.task, default: 0] += 1 }
         wake.roomChanged()
+        checkRecycle()
+    }
+
+    /// After a task: replace the process warmly when `--max-tasks-per-child` or
+    /// `--max-memory-per-child` says so (``RecyclePolicy``).
+    private func checkRecycle() {
+        let policy = configuration.recyclePolicy
+        guard policy.taskLimit != nil || policy.watchesMemory else { return }
+        let memory =
+            policy.watchesMemory
+            ? (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)).flatMap(RecyclePolicy.anonymousKiB)
+            : nil
+        guard let reason = policy.reason(processed: processed, anonymousKiB: memory) else { return }
+        requestRecycle(reason)
+    }
+
+    /// Replaces the process as a prefork pool recycles a child: warm shutdown, then re-execution.
+    func requestRecycle(_ reason: RecyclePolicy.Reason) {
+        let first = lifecycle.withLock { state -> Bool in
+            guard !state.restartRequested else { return false }
+            state.restartRequested = true
+            return true
+        }
+        guard first else { return }
+        logger.info("Recycling the worker process (\(reason)): finishing running tasks, then starting afresh")
+        requestStop()
     }
 
     /// Metadata naming a request, for log lines.
