@@ -65,3 +65,34 @@ enum ProcessReplacement {
         logger.critical("Could not replace the process", metadata: ["error": "\(String(cString: strerror(errno)))"])
     }
 }
+
+extension ProcessReplacement {
+    /// Starts the program again with these arguments in a new session, its standard streams on
+    /// /dev/null (`--detach`); returns once it runs.
+    static func spawnDetached(arguments: [String]) throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, 0x80)  // POSIX_SPAWN_SETSID (glibc, _GNU_SOURCE)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(
+                &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { argv.forEach { free($0) } }
+        var child = pid_t()
+        let status = posix_spawn(&child, program, &actions, &attributes, argv, environ)
+        guard status == 0 else {
+            throw DetachError(reason: String(cString: strerror(status)))
+        }
+    }
+
+    struct DetachError: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+}

@@ -8,23 +8,56 @@ struct SigmaWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigma-worker",
         abstract: "A Celery-compatible task worker for SIGMA.",
-        subcommands: [WorkerCommand.self, DecodeCommand.self, ReplayCommand.self, DemoDataCommand.self],
+        version: SigmaWorkerVersion.line,
+        subcommands: [
+            WorkerCommand.self, VersionCommand.self, DecodeCommand.self, ReplayCommand.self, DemoDataCommand.self,
+        ],
         defaultSubcommand: WorkerCommand.self)
 
-    /// Celery puts `-A app` before the subcommand (`celery -A config worker`); accept it anywhere.
-    static func main() async {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        if let index = arguments.firstIndex(where: { $0 == "-A" || $0 == "--app" }), index + 1 < arguments.count,
-            !["worker", "decode", "replay", "demo-data"].contains(arguments.first ?? "")
-        {
-            let app = arguments[index...index + 1]
-            arguments.removeSubrange(index...index + 1)
-            if let sub = arguments.firstIndex(where: { ["worker", "decode", "replay", "demo-data"].contains($0) }) {
-                arguments.insert(contentsOf: app, at: sub + 1)
-            } else {
-                arguments.insert(contentsOf: app, at: 0)
+    static let subcommandNames = ["worker", "version", "decode", "replay", "demo-data"]
+    /// Celery's global options (`celery --help`): given before the subcommand they are moved
+    /// after `worker`, whose options they are here. The first list takes a value.
+    static let globalOptionsWithValue = [
+        "-A", "--app", "-b", "--broker", "--result-backend", "--loader", "--config", "--workdir",
+    ]
+    static let globalFlags = ["-C", "--no-color", "-q", "--quiet", "--skip-checks"]
+
+    /// Reorders `celery -A app -b url worker ...` into `worker -A app -b url ...`.
+    static func normalized(_ arguments: [String]) -> [String] {
+        var globals: [String] = []
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if subcommandNames.contains(argument) {
+                rest += arguments[index...]
+                break
             }
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if globalOptionsWithValue.contains(name) {
+                globals.append(argument)
+                if !argument.contains("="), index + 1 < arguments.count {
+                    globals.append(arguments[index + 1])
+                    index += 1
+                }
+            } else if globalFlags.contains(argument) {
+                globals.append(argument)
+            } else {
+                rest.append(argument)
+            }
+            index += 1
         }
+        guard !globals.isEmpty else { return arguments }
+        if let first = rest.first, subcommandNames.contains(first) {
+            return first == "worker" ? [first] + globals + rest.dropFirst() : rest
+        }
+        // No subcommand (or `--version`/`--help` alone): the default subcommand, `worker`.
+        if rest.contains("--version") || rest.contains("--help") || rest.contains("-h") { return rest }
+        return ["worker"] + globals + rest
+    }
+
+    static func main() async {
+        let arguments = normalized(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -462,7 +462,8 @@ struct WorkerInteropTests {
         #expect(try await WorkerHarness.wait(timeout: 30) { !process.isRunning })
         #expect(try await WorkerHarness.redis(["HLEN", "unacked"], url: broker) == "0")
         let log = (try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? ""
-        #expect(log.contains("consuming again"))
+        #expect(log.contains("consumer: Connection to broker lost. Trying to re-establish the connection..."))
+        #expect(log.components(separatedBy: "] Connected to redis://:**@").count >= 3, "Connected again: \(log)")
     }
 
     /// A server that answers BUSY (a long script; LOADING after a restart is the same kind of

@@ -4,15 +4,16 @@
 Usage:
 
     control_replies.py --broker URL --node NAME [--backend URL] [--queue Q] [--out FILE]
-                       [--commands a,b,c] [--include-shutdown] [--worker-log FILE]
-                       [--timeout SECONDS]
+                       [--commands a,b,c] [--include-shutdown] [--include-election]
+                       [--worker-log FILE] [--timeout SECONDS] [--settle SECONDS]
 
 Each case is sent with the plain Celery client call
 
     app.control.broadcast(command, arguments=ARGS, destination=[NODE], reply=True, timeout=T)
 
-(T = --timeout, default 2 s, no reply limit, so every reply arriving within T is kept and a
-command that answers nothing shows up as an empty list). The worker under test needs two tasks:
+(T = --timeout, default 2 s). kombu stops collecting after len(destination) = 1 reply, so a
+case that gets an answer returns at once, and a command that answers nothing waits T and
+shows up as an empty list. The worker under test needs two tasks:
 `t.integration.tasks.add(x, y, z=None)` and `t.integration.tasks.sleeping(seconds)`, consuming
 from --queue (default q1). --backend is the result backend the worker stores into (redis); with
 it the script also records what revoke/terminate leave in the backend (the raw stored meta).
@@ -22,8 +23,9 @@ a case runs (send .. reply .. settle delay) are recorded with the case.
 Before some cases the script builds state: sleeping tasks that keep both pool slots busy (for
 active/query_task/revoke terminate=True/terminate), tasks waiting behind them (reserved), an ETA
 task 600 s ahead (scheduled), a stamped task (revoke_by_stamped_headers terminate=True). Setup
-only runs when one of the commands that needs it is selected. `shutdown` is sent only with
---include-shutdown, and always last.
+only runs when one of the commands that needs it is selected. `election` is sent only with
+--include-election (a lone Python Celery 5.7 worker with gossip on crashed on it), after every
+other case; `shutdown` only with --include-shutdown, and always last.
 
 --commands filters by command name as sent on the wire (e.g. `dump_active`, `rate_limit`); all
 cases of a selected command run.
@@ -62,6 +64,7 @@ The shape is meant for comparing two workers (e.g. Python Celery and sigma-worke
 reply is the reference for the exact values.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -336,6 +339,14 @@ class Runner:
         return self.tail.read()
 
 
+def _own_sha256():
+    try:
+        with open(os.path.abspath(__file__), "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
 def _short(value, limit=110):
     text = json.dumps(value, default=repr)
     return text if len(text) <= limit else text[:limit] + "..."
@@ -381,9 +392,6 @@ def phase_basic(r):
     r.send("objgraph", "objgraph")
     r.send("heartbeat", "heartbeat")
     r.send("heartbeat.extra_kwargs", "heartbeat", {"unused": 1})
-    r.send("election", "election", {"id": str(uuid.uuid4()), "topic": "control-replies",
-                                    "action": None})
-    r.send("election.no_args", "election")
     r.send("no_such_command", "no_such_command")
 
 
@@ -463,6 +471,7 @@ def phase_tasks(r):
     obs["done_meta_after_revoke"] = r.backend_meta(done)
     r.send("revoke.scheduled_task", "revoke", {"task_id": eta})
     obs["eta_meta_after_revoke"] = r.backend_meta(eta)
+    obs["s5_query_before_revoke"] = _query_state(r, s5)
     r.send("revoke.reserved_task", "revoke", {"task_id": s5})
     obs["s5_meta_after_revoke"] = r.backend_meta(s5)
     r.send("revoke.terminate_unknown", "revoke", {"task_id": str(uuid.uuid4()),
@@ -513,6 +522,14 @@ def phase_tasks(r):
     r.observe("tasks", obs)
 
 
+def _query_state(r, task_id):
+    """The worker's own word (query_task) for task_id: 'active', 'reserved', ... or None."""
+    value = r.quiet("query_task", {"ids": [task_id]})
+    if isinstance(value, dict) and isinstance(value.get(task_id), list):
+        return value[task_id][0]
+    return None
+
+
 def _async_state(r, task_id):
     if not r.has_backend:
         return None
@@ -529,34 +546,35 @@ def _pool_summary(r):
         return None
     pool = stats.get("pool") or {}
     return {"max-concurrency": pool.get("max-concurrency"),
-            "processes": len(pool.get("processes") or []),
+            "processes": sorted(pool.get("processes") or []),
             "prefetch_count": stats.get("prefetch_count"),
             "autoscaler": stats.get("autoscaler")}
 
 
 def phase_pool(r):
     obs = {"before": _pool_summary(r)}
-    r.send("pool_grow", "pool_grow", {"n": 1}, settle=1.0)
-    obs["after_grow_1"] = _pool_summary(r)
-    r.send("pool_shrink", "pool_shrink", {"n": 1}, settle=1.0)
-    obs["after_shrink_1"] = _pool_summary(r)
-    r.send("pool_grow.default", "pool_grow", settle=1.0)
-    obs["after_grow_default"] = _pool_summary(r)
-    r.send("pool_shrink.default", "pool_shrink", settle=1.0)
-    obs["after_shrink_default"] = _pool_summary(r)
-    r.send("pool_grow.bad_n", "pool_grow", {"n": "x"})
+
+    def step(case_id, command, arguments=None, settle=1.0, after=None):
+        if not r.wants(command):
+            return
+        r.send(case_id, command, arguments, settle=settle)
+        if after:
+            obs[after] = _pool_summary(r)
+
+    step("pool_grow", "pool_grow", {"n": 1}, after="after_grow_1")
+    step("pool_shrink", "pool_shrink", {"n": 1}, after="after_shrink_1")
+    step("pool_grow.default", "pool_grow", after="after_grow_default")
+    step("pool_shrink.default", "pool_shrink", after="after_shrink_default")
+    step("pool_grow.bad_n", "pool_grow", {"n": "x"}, settle=None)
     auto = (obs["before"] or {}).get("autoscaler") or {}
-    r.send("autoscale", "autoscale", {"max": 3, "min": 2}, settle=1.0)
-    obs["after_autoscale_3_2"] = _pool_summary(r)
-    r.send("autoscale.no_args", "autoscale")
-    r.send("autoscale.extra_kwargs", "autoscale", {"max": 3, "min": 2, "unused": 1})
+    step("autoscale", "autoscale", {"max": 3, "min": 2}, after="after_autoscale_3_2")
+    step("autoscale.no_args", "autoscale", settle=None)
+    step("autoscale.extra_kwargs", "autoscale", {"max": 3, "min": 2, "unused": 1}, settle=None)
     if auto.get("max") is not None:
-        r.send("autoscale.restore", "autoscale", {"max": auto["max"], "min": auto["min"]},
-               settle=1.0)
-        obs["after_autoscale_restore"] = _pool_summary(r)
-    r.send("pool_restart", "pool_restart", {"modules": None, "reload": False, "reloader": None},
-           settle=3.0)
-    obs["after_pool_restart"] = _pool_summary(r)
+        step("autoscale.restore", "autoscale", {"max": auto["max"], "min": auto["min"]},
+             after="after_autoscale_restore")
+    step("pool_restart", "pool_restart", {"modules": None, "reload": False, "reloader": None},
+         settle=3.0, after="after_pool_restart")
     r.observe("pool", obs)
 
 
@@ -583,6 +601,15 @@ def phase_queues(r):
     r.send("active_queues.after_cancel", "active_queues")
 
 
+def phase_election(r):
+    # A Python Celery 5.7 worker with gossip enabled and no other node died of this
+    # (Unrecoverable error: IndexError in gossip.on_elect_ack), so it is opt-in and runs last.
+    r.send("election.no_args", "election")
+    r.send("election", "election", {"id": str(uuid.uuid4()), "topic": "control-replies",
+                                    "action": None}, settle=3.0)
+    r.observe("ping_after_election", r.quiet("ping"))
+
+
 def phase_shutdown(r):
     r.send("shutdown", "shutdown", settle=3.0)
     r.observe("ping_after_shutdown", r.quiet("ping"))
@@ -597,6 +624,8 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="write the JSON here instead of stdout")
     parser.add_argument("--commands", default=None, help="comma-separated command names")
     parser.add_argument("--include-shutdown", action="store_true")
+    parser.add_argument("--include-election", action="store_true",
+                        help="also send election (may kill a lone Python worker with gossip)")
     parser.add_argument("--worker-log", default=None, help="worker log file to tail per case")
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--settle", type=float, default=0.3,
@@ -608,6 +637,8 @@ def main(argv=None):
         commands = {c.strip() for c in args.commands.split(",") if c.strip()}
     if args.include_shutdown and commands is not None:
         commands.add("shutdown")
+    if args.include_election and commands is not None:
+        commands.add("election")
 
     app = Celery("control_replies", broker=args.broker, backend=args.backend)
     app.conf.update(task_default_queue=args.queue)
@@ -629,6 +660,8 @@ def main(argv=None):
         phase_queues(runner)
     if runner.wants(*POOL_COMMANDS):
         phase_pool(runner)
+    if args.include_election:
+        phase_election(runner)
     if args.include_shutdown:
         phase_shutdown(runner)
 
@@ -645,6 +678,7 @@ def main(argv=None):
             "started": started,
             "finished": datetime.now(timezone.utc).isoformat(),
             "commands_filter": sorted(commands) if commands else None,
+            "script_sha256": _own_sha256(),
         },
         "cases": runner.cases,
         "observations": runner.observations,

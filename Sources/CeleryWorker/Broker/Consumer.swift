@@ -19,7 +19,7 @@ final class Consumer: Service, @unchecked Sendable {
     private let logger: Logger
     private let wake: WakeSignal
     private let intake: DeliveryIntake
-    private var watchers: [QueueWatcher] = []
+    private var watchers: [String: QueueWatcher] = [:]
     private var scriptSHA: String?
     private var prepared = false
     private let thread = Mutex<RedisSessionThread?>(nil)
@@ -36,7 +36,8 @@ final class Consumer: Service, @unchecked Sendable {
     func run() async throws {
         let session = RedisSessionThread(
             name: "sigma-consumer", url: runtime.configuration.brokerURL, logger: logger, commandTimeout: 30,
-            outageLabel: "consumer", restoredMessage: "Consumer reconnected to the broker, consuming again",
+            outageLabel: "consumer",
+            restoredMessage: ReconnectPolicy.connectedMessage(url: runtime.configuration.brokerURL.kombuDisplay),
             pulse: { [runtime] in runtime.notifier.consumerPulse() }
         ) { [self] (connection, thread) throws(RedisError) in try consume(on: connection, thread: thread) }
         thread.withLock { $0 = session }
@@ -46,7 +47,7 @@ final class Consumer: Service, @unchecked Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        for watcher in watchers { watcher.stop() }
+        for watcher in watchers.values { watcher.stop() }
         await runtime.beginWarmShutdown()
     }
 
@@ -65,13 +66,11 @@ final class Consumer: Service, @unchecked Sendable {
             for command in Broker.declarations(keys: keys, queues: queues, node: configuration.hostname) {
                 try connection.command(bytes: command).check()
             }
+            if configuration.purgeAtStart { try purge(on: connection) }
             prepared = true
             thread.healthy()
-            logger.info("\(ReconnectPolicy.connectedMessage(url: "\(configuration.brokerURL)"))")
-            watchers = keys.consumeKeys(queues: configuration.queues).map {
-                QueueWatcher(key: $0, url: configuration.brokerURL, wake: wake, logger: logger)
-            }
-            for watcher in watchers { watcher.start() }
+            logger.info("\(ReconnectPolicy.connectedMessage(url: configuration.brokerURL.kombuDisplay))")
+            startWatchers(for: keys.consumeKeys(queues: queues))
             logger.info(
                 "\(configuration.hostname) ready.",
                 metadata: [
@@ -83,6 +82,8 @@ final class Consumer: Service, @unchecked Sendable {
         let lowWater = configuration.concurrency
         while !thread.isStopping {
             runtime.notifier.consumerPulse()
+            let wanted = runtime.queues
+            if Set(wanted) != Set(queues) { try changeQueues(to: wanted, on: connection) }
             let room = wake.waitForRoom(timeout: configuration.pollingInterval) {
                 self.runtime.deliveries.withLock { $0.fetchSize(lowWater: lowWater) }
             }
@@ -96,6 +97,44 @@ final class Consumer: Service, @unchecked Sendable {
             FaultPoint.afterReserve.pass()
             intake.admit(popped)
         }
+    }
+
+    private func startWatchers(for consumeKeys: [String]) {
+        for key in consumeKeys where watchers[key] == nil {
+            let watcher = QueueWatcher(key: key, url: runtime.configuration.brokerURL, wake: wake, logger: logger)
+            watchers[key] = watcher
+            watcher.start()
+        }
+    }
+
+    /// `add_consumer` / `cancel_consumer`: new queues are declared (kombu's binding) and watched,
+    /// dropped ones no longer fetched from (what was reserved from them runs as usual).
+    private func changeQueues(to wanted: [String], on connection: RedisConnection) throws(RedisError) {
+        let added = wanted.filter { !queues.contains($0) }
+        let dropped = queues.filter { !wanted.contains($0) }
+        if !added.isEmpty {
+            for command in Broker.declarations(keys: keys, queues: added, node: runtime.configuration.hostname) {
+                try connection.command(bytes: command).check()
+            }
+            startWatchers(for: keys.consumeKeys(queues: added))
+            for queue in added { logger.info("Started consuming from \(queue)") }
+        }
+        for key in keys.consumeKeys(queues: dropped) { watchers.removeValue(forKey: key)?.stop() }
+        for queue in dropped { logger.info("Cancelled consuming from \(queue)") }
+        queues = queues.filter { wanted.contains($0) } + added
+    }
+
+    /// `--purge`: every message of the consumed queues (their priority lists too) is erased
+    /// before consuming, and the count said as Celery says it.
+    private func purge(on connection: RedisConnection) throws(RedisError) {
+        var erased = 0
+        for key in keys.consumeKeys(queues: queues) {
+            erased += Int(try connection.command(["LLEN", key]).check().integer ?? 0)
+            try connection.command(["DEL", key]).check()
+        }
+        let noun = erased == 1 ? "message" : "messages"
+        logger.warning("purge: Erased \(erased) \(noun) from the queue.")
+        print("purge: Erased \(erased) \(noun) from the queue.\n")
     }
 
     /// Runs the reserve script once; returns what it took, reserved.

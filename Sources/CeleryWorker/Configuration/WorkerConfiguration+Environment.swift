@@ -67,6 +67,7 @@ extension WorkerConfiguration {
         timeLimit = try number("CELERY_TASK_TIME_LIMIT") ?? timeLimit
         acksLate = try flag("CELERY_TASK_ACKS_LATE") ?? acksLate
         trackStarted = try flag("CELERY_TASK_TRACK_STARTED") ?? trackStarted
+        poolRestarts = try flag("CELERY_WORKER_POOL_RESTARTS") ?? poolRestarts
         sendTaskEvents = try flag("CELERY_WORKER_SEND_TASK_EVENTS") ?? sendTaskEvents
         if let multiplier = try number("CELERY_WORKER_PREFETCH_MULTIPLIER") {
             prefetchMultiplier = max(1, Int(multiplier))

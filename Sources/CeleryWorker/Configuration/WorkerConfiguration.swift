@@ -54,6 +54,26 @@ public struct WorkerConfiguration: Sendable {
     /// `--max-memory-per-child` (KiB): the process is replaced warmly when its resident anonymous
     /// memory passes this after a task.
     public var maxMemoryPerChild: Int?
+    /// `--autoscale MAX,MIN`: reported by `inspect stats`; `autoscale` and `pool_grow`/`pool_shrink` adjust the slots.
+    public var autoscale: Autoscale?
+    /// `-P/--pool` as given (tasks always run in this process; `solo` means one slot).
+    public var pool: String
+    /// `--purge`: erase the consumed queues' messages before consuming.
+    public var purgeAtStart: Bool
+    /// `worker_pool_restarts` (`CELERY_WORKER_POOL_RESTARTS`): `pool_restart` restarts the worker warmly.
+    public var poolRestarts: Bool
+
+    /// `--autoscale`'s bounds.
+    public struct Autoscale: Sendable, Equatable {
+        public var maximum: Int
+        public var minimum: Int
+
+        public init(maximum: Int, minimum: Int) {
+            self.maximum = maximum
+            self.minimum = minimum
+        }
+    }
+
     /// `-E` / `worker_send_task_events`: publish task events (worker events are always sent).
     public var sendTaskEvents: Bool
     /// `--without-heartbeat`: no `worker-heartbeat` events.
@@ -93,6 +113,10 @@ public struct WorkerConfiguration: Sendable {
         self.shutdownTimeout = nil
         self.maxTasksPerChild = nil
         self.maxMemoryPerChild = nil
+        self.autoscale = nil
+        self.pool = "prefork"
+        self.purgeAtStart = false
+        self.poolRestarts = false
         self.runawayGrace = 2
         self.sendTaskEvents = false
         self.sendHeartbeats = true

@@ -34,7 +34,7 @@ struct ControlHandler: Sendable {
     /// The handler's result, or nil for commands that never reply.
     func answer(_ request: ControlRequest, clock: Int) -> JSONValue? {
         let arguments = request.arguments
-        switch request.method {
+        switch Self.aliases[request.method] ?? request.method {
         case "ping":
             return ["ok": "pong"]
         case "clock":
@@ -47,7 +47,12 @@ struct ControlHandler: Sendable {
         case "revoked":
             return .array(runtime.deliveries.withLock { $0.revoked.sorted }.map(JSONValue.string))
         case "registered":
-            return .array(registry.names.sorted().map(JSONValue.string))
+            let builtins = arguments["builtins"]?.boolValue == true
+            return .array(
+                registry.names.sorted().filter { builtins || !$0.hasPrefix("celery.") }.map { name in
+                    let limit = registry.task(named: name)?.options.rateLimit
+                    return .string(limit.map { "\(name) [rate_limit=\($0)]" } ?? name)
+                })
         case "active":
             return .array(
                 held([.running, .finishing]).map {
@@ -66,13 +71,64 @@ struct ControlHandler: Sendable {
         case "query_task":
             return .object(queryTasks(ids: Self.ids(arguments["ids"])))
         case "revoke":
-            let ids = Self.ids(arguments["task_id"])
-            runtime.revoke(ids)
-            logger.info("Tasks flagged as revoked: \(ids.joined(separator: ", "))")
+            return revoke(
+                Self.ids(arguments["task_id"]), terminate: arguments["terminate"]?.boolValue == true,
+                signal: arguments["signal"]?.stringValue)
+        case "terminate":
+            return revoke(Self.ids(arguments["task_id"]), terminate: true, signal: arguments["signal"]?.stringValue)
+        case "revoke_by_stamped_headers":
+            let headers = arguments["headers"] ?? .object([:])
+            let shown = PythonRepr.repr(headers)
             if arguments["terminate"]?.boolValue == true {
-                logger.warning("Revoke with terminate: running tasks are not interrupted (tasks run in-process)")
+                return ["ok": .string("headers \(shown) were not terminated")]
             }
-            return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
+            return ["ok": .string("headers \(shown) flagged as revoked, but not terminated")]
+        case "rate_limit":
+            return rateLimit(task: arguments["task_name"]?.stringValue, rate: arguments["rate_limit"])
+        case "pool_grow", "pool_shrink":
+            let grow = request.method == "pool_grow"
+            guard runtime.autoscaleBounds.withLock({ $0 }) == nil else {
+                return [
+                    "error": .string(
+                        "\(request.method) is not supported with autoscale. Adjust autoscale range instead.")
+                ]
+            }
+            let step = Int(arguments["n"]?.doubleValue ?? 1)
+            let count = runtime.resize(slots: runtime.slots + (grow ? step : -step))
+            logger.info("Pool \(grow ? "grew" : "shrank") to \(count) slots (\(request.method) \(step))")
+            return ["ok": .string(grow ? "pool will grow" : "pool will shrink")]
+        case "autoscale":
+            return autoscale(
+                maximum: arguments["max"]?.doubleValue.map(Int.init),
+                minimum: arguments["min"]?.doubleValue.map(Int.init))
+        case "add_consumer":
+            guard let queue = arguments["queue"]?.stringValue else {
+                return ["error": "TypeError(\"add_consumer() missing 1 required positional argument: 'queue'\")"]
+            }
+            _ = runtime.addQueue(queue)
+            return ["ok": .string("add consumer \(queue)")]
+        case "cancel_consumer":
+            guard let queue = arguments["queue"]?.stringValue else {
+                return ["error": "TypeError(\"cancel_consumer() missing 1 required positional argument: 'queue'\")"]
+            }
+            _ = runtime.cancelQueue(queue)
+            return ["ok": .string("no longer consuming from \(queue)")]
+        case "pool_restart":
+            guard configuration.poolRestarts else { return ["error": "ValueError('Pool restarts not enabled')"] }
+            runtime.requestRestart()
+            return ["ok": "reload started"]
+        case "election":
+            return .null  // no gossip: nothing is elected, as a Celery worker without gossip
+        case "report":
+            return ["ok": .string(report())]
+        case "memsample":
+            let rss = Self.residentBytes()
+            runtime.memorySamples.withLock { $0.append(rss) }
+            return .string(Self.humanBytes(rss))
+        case "memdump":
+            return .string(memdump(samples: Int(arguments["samples"]?.doubleValue ?? 10)))
+        case "objgraph":
+            return ["error": "ImportError('Requires the objgraph library')"]
         case "time_limit":
             guard let name = arguments["task_name"]?.stringValue, registry.task(named: name) != nil else {
                 return ["error": "unknown task"]
@@ -83,22 +139,21 @@ struct ControlHandler: Sendable {
                 "New time limits for tasks of type \(name): soft=\(limits.soft.map(WorkerRuntime.seconds) ?? "None") hard=\(limits.hard.map(WorkerRuntime.seconds) ?? "None")"
             )
             return ["ok": "time limits set successfully"]
-        case "rate_limit":
-            return ["error": "rate limits are not supported by sigma-worker"]
         case "stats":
             return stats(clock: clock)
         case "conf":
             return .object(settings())
         case "active_queues":
-            return .array(configuration.queues.map(ControlReplies.queueInfo))
+            return .array(runtime.queues.map(ControlReplies.queueInfo))
         case "enable_events":
             return ["ok": runtime.events.setTaskEvents(true) ? "task events already enabled" : "task events enabled"]
         case "disable_events":
             return ["ok": runtime.events.setTaskEvents(false) ? "task events disabled" : "task events already disabled"]
         case "heartbeat":
+            logger.debug("Heartbeat requested by remote.")
             let (active, processed) = runtime.deliveries.withLock { ($0.running, $0.processed) }
             runtime.events.worker("worker-heartbeat", active: active, processed: processed, frequency: 5)
-            return nil
+            return .null  // Celery's handler returns None: a reply only when one was asked for
         case "shutdown":
             logger.warning("Got shutdown from remote")
             runtime.requestStop()
@@ -106,6 +161,149 @@ struct ControlHandler: Sendable {
         default:
             return ["error": .string("KeyError(\(PythonRepr.repr(.string(request.method))))")]
         }
+    }
+
+    /// Celery's other names for commands (`celery inspect dump_conf` ...).
+    static let aliases = [
+        "dump_conf": "conf", "dump_schedule": "scheduled", "dump_reserved": "reserved", "dump_active": "active",
+        "dump_revoked": "revoked", "dump_tasks": "registered",
+    ]
+
+    /// `revoke` (and `terminate`): flag the ids; with `terminate`, running ones are cancelled
+    /// (cooperative; a body that ignores it gets the process replaced) and stored REVOKED
+    /// with reason `terminated`.
+    private func revoke(_ ids: [String], terminate: Bool, signal: String?) -> JSONValue {
+        runtime.revoke(ids)
+        if terminate {
+            let number = Self.signalNumber(signal)
+            var terminated: [String] = []
+            for id in ids {
+                guard let termination = runtime.terminations.withLock({ $0[id] }) else { continue }
+                logger.info("Terminating \(id) (\(number))")
+                termination.terminate()
+                terminated.append(id)
+            }
+            return [
+                "ok": .string(
+                    terminated.isEmpty ? "terminate: tasks unknown" : "terminate: " + terminated.joined(separator: ", ")
+                )
+            ]
+        }
+        logger.info("Tasks flagged as revoked: \(ids.joined(separator: ", "))")
+        return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
+    }
+
+    /// A signal name (`TERM`, `SIGKILL`) or number, as Celery's `signum`; TERM by default.
+    static func signalNumber(_ name: String?) -> Int {
+        guard let name, !name.isEmpty else { return Int(SIGTERM) }
+        if let number = Int(name) { return number }
+        let bare = name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()
+        let known: [String: Int32] = [
+            "HUP": SIGHUP, "INT": SIGINT, "QUIT": SIGQUIT, "KILL": SIGKILL, "TERM": SIGTERM, "USR1": SIGUSR1,
+            "USR2": SIGUSR2, "ABRT": SIGABRT, "ALRM": SIGALRM,
+        ]
+        return Int(known[bare] ?? SIGTERM)
+    }
+
+    /// `rate_limit`: Celery's checks in Celery's order (the rate, then the task), then the new bucket.
+    private func rateLimit(task: String?, rate: JSONValue?) -> JSONValue {
+        let text: String? =
+            switch rate {
+            case .string(let value): value
+            case .int(let value): String(value)
+            case .double(let value): String(value)
+            default: nil
+            }
+        let limit: RateLimit?
+        do {
+            limit = try RateLimit.parse(text)
+        } catch {
+            if error.exceptionRepr.hasPrefix("KeyError") { return ["error": .string(error.exceptionRepr)] }
+            return ["error": .string("Invalid rate limit string: \(error.exceptionRepr)")]
+        }
+        guard let task, registry.task(named: task) != nil else {
+            logger.error("Rate limit attempt for unknown task \(task ?? "None")")
+            return ["error": "unknown task"]
+        }
+        runtime.setRateLimit(limit, for: task)
+        guard limit != nil else {
+            logger.info("Rate limits disabled for tasks of type \(task)")
+            return ["ok": "rate limit disabled successfully"]
+        }
+        logger.info("New rate limit for tasks of type \(task): \(text ?? "").")
+        return ["ok": "new rate limit set successfully"]
+    }
+
+    /// `autoscale`: new bounds; the slots follow the maximum (idle slots cost nothing here).
+    private func autoscale(maximum: Int?, minimum: Int?) -> JSONValue {
+        let updated = runtime.autoscaleBounds.withLock { bounds -> WorkerConfiguration.Autoscale? in
+            guard var current = bounds else { return nil }
+            if let maximum { current.maximum = max(1, maximum) }
+            if let minimum { current.minimum = max(0, minimum) }
+            bounds = current
+            return current
+        }
+        guard let updated else { return ["error": "ValueError('Autoscale not enabled')"] }
+        runtime.resize(slots: updated.maximum)
+        return ["ok": .string("autoscale now max=\(updated.maximum) min=\(updated.minimum)")]
+    }
+
+    /// `report`: what Celery's bugreport lists, for this worker.
+    private func report() -> String {
+        var system = utsname()
+        uname(&system)
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return """
+            software -> sigma-worker (Celery protocol 2, Swift) kombu layout:redis
+                        platform -> system:\(text(system.sysname)) arch:\(text(system.machine)) release:\(text(system.release))
+                        loader -> none (tasks built in)
+                        settings -> transport:redis results:\(configuration.backendURL == nil ? "disabled" : "redis")
+
+            broker_url: '\(configuration.brokerURL.kombuDisplay)'
+            result_backend: \(configuration.backendURL.map { "'\($0)'" } ?? "None")
+            worker_concurrency: \(runtime.slots)
+            worker_prefetch_multiplier: \(configuration.prefetchMultiplier)
+            """
+    }
+
+    /// `memdump`: the samples `memsample` took (then forgotten), and the RSS now, as Celery's text.
+    private func memdump(samples: Int) -> String {
+        let taken = runtime.memorySamples.withLock { samples -> [Int] in
+            defer { samples.removeAll() }
+            return samples
+        }
+        var lines: [String] = []
+        if !taken.isEmpty {
+            lines.append("- rss (sample):")
+            for sample in taken.suffix(max(1, samples)) { lines.append("-    > \(Self.humanBytes(sample)),") }
+        }
+        lines.append("- rss (end): \(Self.humanBytes(Self.residentBytes())).")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Resident set size in bytes (`VmRSS`).
+    static func residentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let fields = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return (fields.first.flatMap { Int($0) } ?? 0) * 1024
+        }
+        return 0
+    }
+
+    /// Celery's `humanbytes`: `51.498MB`, `2KB`, `512b`.
+    static func humanBytes(_ bytes: Int) -> String {
+        let units: [(Double, String)] = [
+            (1_099_511_627_776, "TB"), (1_073_741_824, "GB"), (1_048_576, "MB"), (1024, "KB"),
+        ]
+        let value = Double(bytes)
+        for (size, unit) in units where value >= size {
+            let scaled = value / size
+            return (scaled == scaled.rounded() ? String(Int(scaled)) : String(format: "%.5g", scaled)) + unit
+        }
+        return "\(bytes)b"
     }
 
     /// Held messages in some phases, oldest first (running ones by start time).
@@ -159,27 +357,57 @@ struct ControlHandler: Sendable {
                 "virtual_host": .string(String(configuration.brokerURL.database)),
             ]
         }
-        return [
+        var reply: JSONObject = [
             "total": .object(total), "pid": .int(Int64(getpid())), "clock": .string(String(clock)),
             "uptime": .int(Int64(Date().timeIntervalSince(runtime.startedAt))),
-            "pool": [
-                "implementation": "sigma-worker (Swift concurrency, in-process)",
-                "max-concurrency": .int(Int64(configuration.concurrency)), "processes": [.int(Int64(getpid()))],
-                "max-tasks-per-child": configuration.maxTasksPerChild.map { .int(Int64($0)) } ?? "N/A",
-                "put-guarded-by-semaphore": false,
-                "timeouts": [
-                    configuration.softTimeLimit.map(JSONValue.double) ?? 0,
-                    configuration.timeLimit.map(JSONValue.double) ?? 0,
-                ],
-                "writes": JSONValue.object(JSONObject()),
-            ],
-            "broker": broker, "prefetch_count": .int(Int64(configuration.prefetchLimit)),
+            "pool": pool(),
+            "broker": broker, "prefetch_count": .int(Int64(runtime.prefetchLimit)),
             "rusage": [
                 "utime": .double(Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6),
                 "stime": .double(Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6),
                 "maxrss": .int(Int64(usage.ru_maxrss)),
             ],
         ]
+        if let bounds = runtime.autoscaleBounds.withLock({ $0 }) {
+            reply["autoscaler"] = [
+                "max": .int(Int64(bounds.maximum)), "min": .int(Int64(bounds.minimum)),
+                "current": .int(Int64(runtime.slots)), "qty": .int(Int64(runtime.ready.count)),
+            ]
+        }
+        return .object(reply)
+    }
+
+    /// `stats.pool`, in the prefork pool's shape: one "process" per execution slot (so exporters
+    /// count the pool's size; every slot runs in this process, so each is this pid), and
+    /// `implementation` saying what the pool really is.
+    private func pool() -> JSONValue {
+        let slots = runtime.slots
+        let completed = runtime.processed
+        let share = slots > 0 ? String(format: "%.2f", 1.0 / Double(slots)) : "0.00"
+        let pool: JSONObject = [
+            "implementation": .string(
+                "sigma-worker:InProcessPool (\(slots) Swift concurrency slots in one process; -P \(configuration.pool))"
+            ),
+            "max-concurrency": .int(Int64(slots)),
+            "processes": .array(Array(repeating: .int(Int64(getpid())), count: slots)),
+            "max-tasks-per-child": configuration.maxTasksPerChild.map { .int(Int64($0)) } ?? "N/A",
+            "put-guarded-by-semaphore": false,
+            "timeouts": [
+                configuration.softTimeLimit.map(JSONValue.double) ?? 0,
+                configuration.timeLimit.map(JSONValue.double) ?? 0,
+            ],
+            "writes": [
+                "total": .int(Int64(completed)),
+                "avg": .string(completed > 0 ? share : "0.00"),
+                "all": .string(completed > 0 ? Array(repeating: share, count: slots).joined(separator: ", ") : ""),
+                "raw": .string(completed > 0 ? String(completed) : ""),
+                "strategy": "fair",
+                "inqueues": [
+                    "total": .int(Int64(slots)), "active": .int(Int64(runtime.deliveries.withLock { $0.running })),
+                ],
+            ],
+        ]
+        return .object(pool)
     }
 
     /// `conf`: the settings in effect, under Celery's names (passwords masked, as Celery does).

@@ -79,8 +79,10 @@ struct OutcomeRecorder: Sendable {
                 ResultRecord(taskID: id, status: .failure, result: exception.jsonValue, traceback: text, dateDone: now))
         }
         await publisher.sendErrbacks(request.errbacks, failedTaskID: request.id, for: request)
+        // As Celery's log: the traceback block follows the line (Python's format, or the one the task carried).
+        let block = text.map { "\n" + $0.trimmingCharacters(in: .newlines) } ?? ""
         logger.error(
-            "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)",
+            "Task \(request.displayName)[\(request.id)] raised unexpected: \(exception)\(block)",
             metadata: WorkerRuntime.metadata(request).merging([
                 "runtime": "\(WorkerRuntime.seconds(Date().timeIntervalSince(started)))"
             ]) { $1 })
@@ -154,6 +156,17 @@ struct OutcomeRecorder: Sendable {
             ])
     }
 
+    /// `terminate` / `revoke(terminate=True)` stopped the running body: REVOKED with reason
+    /// `terminated`, as Celery stores a terminated task.
+    func terminated(_ message: ReservedMessage) async {
+        let request = message.request
+        let exception = ExceptionInfo.revoked("terminated")
+        await store(.revoked(request, reason: "terminated", at: Date().timeIntervalSince1970), for: message)
+        await chords.partReturned(request, state: .revoked, value: exception.jsonValue)
+        runtime.events.task(
+            "task-revoked", ["uuid": .string(request.id), "terminated": true, "signum": 15, "expired": false])
+    }
+
     // MARK: Writing
 
     /// Stores a record (with `result_extended` off, as Celery's default). An acks-late message
@@ -191,8 +204,16 @@ struct OutcomeRecorder: Sendable {
     }
 
     /// A Python-style traceback for an exception raised by a Swift task.
-    static func traceback(_ exception: ExceptionInfo, task: String) -> String {
-        "Traceback (most recent call last):\n  File \"sigma-worker\", line 1, in \(task)\n\(exception.tracebackLine)\n"
+    /// A Python-format traceback for a Swift error: one frame, where the task raised when known
+    /// (the `TaskFailure`'s file and line), naming the Swift error type, then Python's last line.
+    static func traceback(_ exception: ExceptionInfo, task: String, error: (any Error)? = nil) -> String {
+        var frame = "  File \"sigma-worker\", line 1, in \(task)"
+        if let failure = error as? TaskFailure {
+            frame = "  File \"\(failure.file)\", line \(failure.line), in \(task)"
+        } else if let error {
+            frame += "\n    Swift error \(String(reflecting: type(of: error))): \(String(describing: error))"
+        }
+        return "Traceback (most recent call last):\n\(frame)\n\(exception.tracebackLine)\n"
     }
 }
 

@@ -13,6 +13,9 @@ final class ReadyQueue<Item: Sendable>: Sendable {
     private let state = Mutex(State())
 
     /// Adds an item, handing it straight to a waiting loop when there is one.
+    /// Items waiting for a slot.
+    var count: Int { state.withLock { $0.items.count - $0.head } }
+
     func put(_ item: Item) {
         let waiter = state.withLock { state -> CheckedContinuation<Item?, Never>? in
             guard !state.closed else { return nil }

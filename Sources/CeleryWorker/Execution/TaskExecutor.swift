@@ -2,6 +2,7 @@ import CeleryWire
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The execution slots, a `Service`: `concurrency` loops take reserved messages from the ready
 /// queue and run them through Celery's ack model, as the delivery state machine says (early or
@@ -22,25 +23,45 @@ final class TaskExecutor: Service, Sendable {
     private var logger: Logger { runtime.logger }
 
     func run() async throws {
-        let runtime = self.runtime
-        let loops = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<runtime.configuration.concurrency {
-                    group.addTask {
-                        while let message = await runtime.ready.take() { await self.execute(message) }
-                    }
-                }
-            }
-        }
+        runtime.onResize { [self] count in adjustLoops(to: count) }
+        adjustLoops(to: runtime.slots)
         await withGracefulShutdownHandler {
             await finished.wait()
         } onGracefulShutdown: {
-            Task { await self.drain(loops) }
+            Task { await self.drain() }
+        }
+    }
+
+    /// One loop per slot: growing starts loops; shrinking lets the surplus end after their
+    /// current task (a loop waiting for a message ends after running the one it gets).
+    private let loopCount = Mutex(0)
+    private let loops = WaitGroup()
+
+    private func adjustLoops(to count: Int) {
+        let start = loopCount.withLock { running -> Int in
+            let missing = max(0, count - running)
+            running += missing
+            return missing
+        }
+        for _ in 0..<start {
+            loops.enter()
+            Task {
+                while let message = await runtime.ready.take() {
+                    await execute(message)
+                    let surplus = loopCount.withLock { running -> Bool in
+                        guard running > runtime.slots else { return false }
+                        running -= 1
+                        return true
+                    }
+                    if surplus { break }
+                }
+                loops.leave()
+            }
         }
     }
 
     /// Waits for running bodies (up to the shutdown timeout, then cold), then ends the loops.
-    private func drain(_ loops: Task<Void, Never>) async {
+    private func drain() async {
         let deadline = configuration.shutdownTimeout.map { Date().addingTimeInterval($0) }
         while !runtime.deliveries.withLock({ $0.isDrained || $0.mode == .cold }) {
             if let deadline, Date() >= deadline {
@@ -51,7 +72,7 @@ final class TaskExecutor: Service, Sendable {
         }
         runtime.ready.close()
         if !runtime.isCold {
-            await loops.value
+            await loops.wait()
             await runtime.sideTasks.wait()
         }
         finished.leave()
@@ -80,6 +101,11 @@ final class TaskExecutor: Service, Sendable {
                 await runtime.complete(message, .duplicate)
                 return
             }
+        }
+        while case let delay = runtime.rateLimitDelay(for: request.task, option: message.task.options.rateLimit),
+            delay > 0, !runtime.isCold
+        {
+            try? await Task.sleep(nanoseconds: UInt64(min(delay, 1) * 1e9))
         }
         let completion = await run(message)
         await runtime.complete(message, completion)
@@ -126,7 +152,12 @@ final class TaskExecutor: Service, Sendable {
         let soft = request.timeLimit.soft ?? changedLimits?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
         let hard = request.timeLimit.hard ?? changedLimits?.hard ?? options.timeLimit ?? configuration.timeLimit
         let handler = message.task.handler
-        let outcome = await TimeLimitRace.run(soft: soft, hard: hard) { try await handler(context) }
+        let termination = TimeLimitRace.Termination()
+        runtime.terminations.withLock { $0[request.id] = termination }
+        defer { _ = runtime.terminations.withLock { $0.removeValue(forKey: request.id) } }
+        let outcome = await TimeLimitRace.run(soft: soft, hard: hard, termination: termination) {
+            try await handler(context)
+        }
         runtime.deliveries.withLock { $0.bodyReturned(tag: message.tag) }
         switch outcome {
         case .finished(.success(let value), _):
@@ -142,31 +173,37 @@ final class TaskExecutor: Service, Sendable {
                     metadata: WorkerRuntime.metadata(request))
                 await recorder.fail(message, exception: .softTimeLimitExceeded, traceback: nil, started: started)
             } else {
-                let failure = error as? TaskFailure
-                await recorder.fail(
-                    message, exception: ExceptionInfo(error: error), traceback: failure?.traceback, started: started)
+                let exception = ExceptionInfo(error: error)
+                let traceback =
+                    (error as? TaskFailure)?.traceback
+                    ?? OutcomeRecorder.traceback(exception, task: request.task, error: error)
+                await recorder.fail(message, exception: exception, traceback: traceback, started: started)
             }
+        case .terminated(let runaway):
+            runtime.deliveries.withLock { $0.bodyReturned(tag: message.tag) }
+            await recorder.terminated(message)
+            watch(runaway, of: request, what: "after it was terminated")
         case .hardLimit(let limit, let runaway):
             logger.error(
                 "Hard time limit (\(WorkerRuntime.seconds(limit))s) exceeded for \(request.displayName)[\(request.id)]",
                 metadata: WorkerRuntime.metadata(request))
             await recorder.fail(
                 message, exception: .timeLimitExceeded(limit), traceback: nil, started: started, withTraceback: false)
-            watch(runaway, of: request)
+            watch(runaway, of: request, what: "after its hard time limit")
         }
         return .done
     }
 
     /// A body abandoned at its hard limit that still runs after `runawayGrace` cannot be
     /// stopped in-process: the worker finishes its other work and its process is replaced.
-    private func watch(_ runaway: TimeLimitRace.Runaway, of request: TaskRequest) {
+    private func watch(_ runaway: TimeLimitRace.Runaway, of request: TaskRequest, what: String) {
         let grace = configuration.runawayGrace
         let runtime = self.runtime
         Task {
             try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
             guard !runaway.stopped else { return }
             runtime.requestReplacement(
-                "\(request.displayName)[\(request.id)] still runs \(WorkerRuntime.seconds(grace))s after its hard time limit"
+                "\(request.displayName)[\(request.id)] still runs \(WorkerRuntime.seconds(grace))s \(what)"
             )
         }
     }

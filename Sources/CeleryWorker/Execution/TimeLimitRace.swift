@@ -12,6 +12,28 @@ enum TimeLimitRace {
     enum Outcome: Sendable {
         case finished(Result<JSONValue, any Error>, softLimitHit: Bool)
         case hardLimit(Double, Runaway)
+        /// `terminate` / `revoke(terminate=True)`: the body was cancelled and is no longer waited for.
+        case terminated(Runaway)
+    }
+
+    /// What `terminate` calls for one running body: cancel it (cooperative) and stop waiting for it.
+    final class Termination: Sendable {
+        private let action = Mutex<(@Sendable () -> Void)?>(nil)
+        private let requested = Atomic<Bool>(false)
+
+        /// Asks the body to stop; the slot is freed at once.
+        func terminate() {
+            requested.store(true, ordering: .sequentiallyConsistent)
+            action.withLock { $0 }?()
+        }
+
+        /// Whether ``terminate()`` was called.
+        var isRequested: Bool { requested.load(ordering: .sequentiallyConsistent) }
+
+        fileprivate func onTerminate(_ handler: @escaping @Sendable () -> Void) {
+            action.withLock { $0 = handler }
+            if isRequested { handler() }
+        }
     }
 
     /// A body abandoned at its hard limit.
@@ -27,16 +49,23 @@ enum TimeLimitRace {
     /// Abandoned bodies still running after their hard limit.
     static let abandoned = Atomic<Int>(0)
 
-    static func run(soft: Double?, hard: Double?, body: @escaping @Sendable () async throws -> JSONValue) async
-        -> Outcome
-    {
+    static func run(
+        soft: Double?, hard: Double?, termination: Termination,
+        body: @escaping @Sendable () async throws -> JSONValue
+    ) async -> Outcome {
         let work = Task { try await body() }
-        guard soft != nil || hard != nil else {
-            return .finished(await work.result, softLimitHit: false)
-        }
         let once = OnceBox()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             once.set(continuation)
+            termination.onTerminate {
+                work.cancel()
+                let runaway = Runaway()
+                if once.resume(.terminated(runaway)) { watchAbandoned(work, runaway) }
+            }
+            guard soft != nil || hard != nil else {
+                Task { _ = once.resume(.finished(await work.result, softLimitHit: false)) }
+                return
+            }
             let timer = Task {
                 var elapsed = 0.0
                 if let soft, soft < (hard ?? .infinity) {
@@ -49,14 +78,7 @@ enum TimeLimitRace {
                     try await Task.sleep(nanoseconds: UInt64(max(0, hard - elapsed) * 1e9))
                     work.cancel()
                     let runaway = Runaway()
-                    if once.resume(.hardLimit(hard, runaway)) {
-                        abandoned.add(1, ordering: .relaxed)
-                        Task {
-                            _ = await work.result
-                            runaway.markStopped()
-                            abandoned.subtract(1, ordering: .relaxed)
-                        }
-                    }
+                    if once.resume(.hardLimit(hard, runaway)) { watchAbandoned(work, runaway) }
                 }
             }
             Task {
@@ -64,6 +86,16 @@ enum TimeLimitRace {
                 timer.cancel()
                 _ = once.resume(.finished(result, softLimitHit: once.softLimitHit))
             }
+        }
+    }
+
+    /// Counts an abandoned body until it stops.
+    private static func watchAbandoned(_ work: Task<JSONValue, any Error>, _ runaway: Runaway) {
+        abandoned.add(1, ordering: .relaxed)
+        Task {
+            _ = await work.result
+            runaway.markStopped()
+            abandoned.subtract(1, ordering: .relaxed)
         }
     }
 

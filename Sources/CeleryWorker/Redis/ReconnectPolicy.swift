@@ -47,10 +47,15 @@ public struct ReconnectPolicy: Sendable, Hashable {
         return inOutage
     }
 
-    /// Celery's line for a connection that cannot be made.
+    /// Celery's line for a connection that cannot be made (the reason is redis-py's, so the
+    /// line ends in two periods as Celery's does): `Cannot connect to redis://:**@h:6379/0:
+    /// Error 111 connecting to h:6379. Connection refused..` then `Trying again in 0.10 seconds...`.
     public static func outageMessage(url: String, reason: String, delay: Double) -> String {
-        "Cannot connect to \(url): \(reason).\nTrying again in \(twoDecimals(delay)) seconds..."
+        "Cannot connect to \(url): \(reason).\nTrying again in \(twoDecimals(delay)) seconds...\n"
     }
+
+    /// Celery's warning when an established broker connection drops.
+    public static let lostMessage = "Connection to broker lost. Trying to re-establish the connection..."
 
     /// Celery's line once connected.
     public static func connectedMessage(url: String) -> String { "Connected to \(url)" }

@@ -24,10 +24,11 @@ public final class RedisConnection: @unchecked Sendable {
         guard let context else { throw RedisError(.connection, "cannot allocate a Redis context") }
         self.context = context
         if context.pointee.err != 0 {
+            let code = errno
             let reason = Self.errorText(context)
             redisFree(context)
             self.context = nil
-            throw RedisError(.connection, "cannot connect to \(url): \(reason)")
+            throw RedisError(.connection, Self.connectFailure(url: url, reason: reason, errno: code))
         }
         _ = redisEnableKeepAlive(context)
         if let commandTimeout { _ = redisSetTimeout(context, Self.timeval(commandTimeout)) }
@@ -36,7 +37,9 @@ public final class RedisConnection: @unchecked Sendable {
             if let username = url.username { auth.append(username) }
             auth.append(password)
             if case .error(let message) = try command(auth) {
-                throw RedisError(.connection, "authentication to \(url) failed: \(message)")
+                // redis-py's wording: the server's text without its code (WRONGPASS, ERR).
+                let text = message.split(separator: " ", maxSplits: 1).last.map(String.init) ?? message
+                throw RedisError(.connection, text.hasSuffix(".") ? String(text.dropLast()) : text)
             }
         }
         if url.database != 0 { try command(["SELECT", String(url.database)]).check() }
@@ -168,6 +171,17 @@ public final class RedisConnection: @unchecked Sendable {
         guard let pointer, length > 0 else { return [] }
         return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
             Array(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+
+    /// redis-py's wording for a connection that cannot be made, which Celery's log line quotes:
+    /// `Error 111 connecting to 127.0.0.1:6379. Connection refused`.
+    static func connectFailure(url: RedisURL, reason: String, errno code: Int32) -> String {
+        let system = code != 0 ? String(cString: strerror(code)) : ""
+        let number = !system.isEmpty && reason == system ? "Error \(code) " : "Error "
+        switch url.endpoint {
+        case .tcp(let host, let port): return "\(number)connecting to \(host):\(port). \(reason)"
+        case .unix(let path): return "\(number)connecting to unix socket: \(path). \(reason)"
         }
     }
 

@@ -19,6 +19,7 @@ final class RedisSessionThread: @unchecked Sendable {
     private let restoredMessage: String
     private let session: Session
     private let pulse: (@Sendable () -> Void)?
+    private let display: String
     private let connection = Mutex<RedisConnection?>(nil)
     private let policy = Mutex(ReconnectPolicy())
     private let pause = WakeSignal()
@@ -36,6 +37,7 @@ final class RedisSessionThread: @unchecked Sendable {
         restoredMessage: String, pulse: (@Sendable () -> Void)? = nil, session: @escaping Session
     ) {
         self.pulse = pulse
+        self.display = outageLabel == "consumer" ? url.kombuDisplay : "\(url)"
         self.name = name
         self.url = url
         self.logger = logger
@@ -69,15 +71,20 @@ final class RedisSessionThread: @unchecked Sendable {
     /// The session made progress: an outage in course is over (logged once).
     func healthy() {
         if policy.withLock({ $0.succeeded() }) {
-            logger.info("\(restoredMessage)", metadata: ["redis.url": "\(url)"])
+            logger.info("\(restoredMessage)", metadata: ["redis.url": "\(display)"])
         }
     }
 
     private func loop() {
+        // A dropped live connection is announced as Celery does (a warning), then the first
+        // attempt that fails to reconnect logs Celery's "Cannot connect" line.
+        var announceConnectFailure = true
         while !isStopping {
             pulse?()
+            var connected = false
             do throws(RedisError) {
                 let fresh = try RedisConnection(url: url, connectTimeout: 2, commandTimeout: commandTimeout)
+                connected = true
                 connection.withLock { $0 = fresh }
                 if isStopping { fresh.interrupt() }
                 try session(fresh, self)
@@ -89,9 +96,17 @@ final class RedisSessionThread: @unchecked Sendable {
                 }
                 if isStopping { break }
                 let failure = policy.withLock { $0.failed() }
-                if failure.beginsOutage, let outageLabel {
-                    let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
-                    logger.error("\(outageLabel): \(line)")
+                if let outageLabel {
+                    if connected && failure.beginsOutage {
+                        logger.warning(
+                            "\(outageLabel): \(ReconnectPolicy.lostMessage)", metadata: ["error": "\(error.message)"])
+                        announceConnectFailure = true
+                    } else if !connected && (failure.beginsOutage || announceConnectFailure) {
+                        let line = ReconnectPolicy.outageMessage(
+                            url: display, reason: error.message, delay: failure.delay)
+                        logger.error("\(outageLabel): \(line)")
+                        announceConnectFailure = false
+                    }
                 }
                 pause.sleep(failure.delay)
             }

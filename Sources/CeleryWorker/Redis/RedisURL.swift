@@ -116,6 +116,16 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The broker URL as kombu's `Connection.as_uri()` logs it: the password always masked,
+    /// even when there is none (`redis://:**@localhost:6379/0`), as Celery's lines show it.
+    public var kombuDisplay: String {
+        let auth = (username ?? "") + ":**@"
+        switch endpoint {
+        case .tcp(let host, let port): return "redis://\(auth)\(host):\(port)/\(database)"
+        case .unix(let path): return "redis+socket://\(auth)\(path)?virtual_host=\(database)"
+        }
+    }
+
     /// The same server with another database number.
     public func with(database: Int) -> RedisURL {
         var copy = self

@@ -18,13 +18,16 @@ public struct TaskOptions: Sendable {
     public var softTimeLimit: Double?
     /// Default hard limit in seconds.
     public var timeLimit: Double?
+    /// `rate_limit` in Celery's syntax (`"10/m"`); nil for none. The `rate_limit` control command overrides it.
+    public var rateLimit: String?
 
     /// Creates options with Celery's defaults.
     public init(
         name: String, maxRetries: Int? = 3, defaultRetryDelay: Double = 180, acksLate: Bool = false,
         ignoreResult: Bool = false, storeErrorsEvenIfIgnored: Bool = false, trackStarted: Bool = false,
-        softTimeLimit: Double? = nil, timeLimit: Double? = nil
+        softTimeLimit: Double? = nil, timeLimit: Double? = nil, rateLimit: String? = nil
     ) {
+        self.rateLimit = rateLimit
         self.name = name
         self.maxRetries = maxRetries
         self.defaultRetryDelay = defaultRetryDelay

@@ -11,11 +11,16 @@ public struct TaskFailure: PythonException, Sendable, CustomStringConvertible {
     public var exceptionInfo: ExceptionInfo
     /// A Python-style traceback to store; the worker writes one when nil.
     public var traceback: String?
+    /// Where the failure was created (`#fileID`, `#line`): the traceback's frame.
+    public var file: String
+    public var line: Int
 
-    /// Creates a failure.
-    public init(_ exception: ExceptionInfo, traceback: String? = nil) {
+    /// Creates a failure; `file` and `line` default to where it is created.
+    public init(_ exception: ExceptionInfo, traceback: String? = nil, file: String = #fileID, line: Int = #line) {
         self.exceptionInfo = exception
         self.traceback = traceback
+        self.file = file
+        self.line = line
     }
 
     public var description: String { exceptionInfo.description }

@@ -164,7 +164,7 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
     /// Completed tasks by name are counted by the caller; this counts discarded duplicates.
     public private(set) var duplicatesSkipped = 0
     /// The most messages held at once against the prefetch limit.
-    public let prefetchLimit: Int
+    public private(set) var prefetchLimit: Int
     private var counted = 0
     private var runningCount = 0
     private var waitingCount = 0
@@ -176,6 +176,11 @@ public struct DeliveryStateMachine<Message: Sendable>: Sendable {
     }
 
     /// How many more messages may be reserved now.
+    /// A new prefetch limit (the pool grew or shrank); held messages above it stay until they finish.
+    public mutating func resize(prefetchLimit: Int) {
+        self.prefetchLimit = max(1, prefetchLimit)
+    }
+
     public var room: Int { mode == .running ? max(0, prefetchLimit - counted) : 0 }
 
     /// Bodies running now.

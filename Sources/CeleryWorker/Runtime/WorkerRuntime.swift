@@ -33,6 +33,10 @@ public final class WorkerRuntime: Sendable {
     /// systemd's notification socket (a no-op outside a `Type=notify` unit).
     let notifier: SystemdNotifier
     private let lifecycle = Mutex(Lifecycle())
+    /// Execution slots now (`-c`, changed live by `pool_grow`, `pool_shrink` and `autoscale`).
+    private let slotCount: Mutex<Int>
+    /// Called with the new slot count when it changes (the executor starts or ends loops).
+    private let resizeHandler = Mutex<(@Sendable (Int) -> Void)?>(nil)
 
     private struct Lifecycle {
         var trigger: (@Sendable () -> Void)?
@@ -63,11 +67,92 @@ public final class WorkerRuntime: Sendable {
                     dateStyle: configuration.dateStyle, logger: logger)
             }
         self.deliveries = Mutex(DeliveryStateMachine(prefetchLimit: configuration.prefetchLimit))
+        self.slotCount = Mutex(configuration.concurrency)
+        self.autoscaleBounds = Mutex(configuration.autoscale)
+        self.consumedQueues = Mutex(configuration.queues)
         self.unwritten = UnwrittenResults(limit: configuration.concurrency)
         self.events = EventPublisher(configuration: configuration, broker: self.broker)
     }
 
     // MARK: What the outside asks
+
+    /// Execution slots now.
+    public var slots: Int { slotCount.withLock { $0 } }
+
+    // MARK: Live changes (remote control)
+
+    /// Rate-limit buckets by task name; a nil value is "no limit" (set by `rate_limit`).
+    let rateBuckets = Mutex<[String: RateLimit.Bucket?]>([:])
+    /// Running bodies that `terminate` can stop, by task id.
+    let terminations = Mutex<[String: TimeLimitRace.Termination]>([:])
+    /// `--autoscale` bounds now (the `autoscale` command changes them).
+    let autoscaleBounds: Mutex<WorkerConfiguration.Autoscale?>
+    /// The queues consumed now (`add_consumer` / `cancel_consumer` change them).
+    let consumedQueues: Mutex<[String]>
+    /// RSS samples taken by `memsample`, for `memdump`.
+    let memorySamples = Mutex<[Int]>([])
+
+    /// Seconds to wait before a task of this type may start (its rate limit), taking the token
+    /// when it may start now.
+    func rateLimitDelay(for task: String, option: String?) -> Double {
+        rateBuckets.withLock { buckets -> Double in
+            if buckets[task] == nil {
+                buckets[task] = .some((try? RateLimit.parse(option))?.map { RateLimit.Bucket(limit: $0) })
+            }
+            guard case .some(.some(var bucket)) = buckets[task] else { return 0 }
+            let delay = bucket.take(now: Date().timeIntervalSince1970)
+            buckets[task] = bucket
+            return delay
+        }
+    }
+
+    /// Sets (or, nil, removes) a task type's rate limit.
+    func setRateLimit(_ limit: RateLimit?, for task: String) {
+        rateBuckets.withLock { $0[task] = .some(limit.map { RateLimit.Bucket(limit: $0) }) }
+    }
+
+    /// The queues consumed now.
+    public var queues: [String] { consumedQueues.withLock { $0 } }
+
+    /// `add_consumer`: whether the queue is new.
+    func addQueue(_ queue: String) -> Bool {
+        let added = consumedQueues.withLock { queues -> Bool in
+            guard !queues.contains(queue) else { return false }
+            queues.append(queue)
+            return true
+        }
+        if added { wake.roomChanged() }
+        return added
+    }
+
+    /// `cancel_consumer`: whether the queue was consumed.
+    func cancelQueue(_ queue: String) -> Bool {
+        consumedQueues.withLock { queues -> Bool in
+            guard let index = queues.firstIndex(of: queue) else { return false }
+            queues.remove(at: index)
+            return true
+        }
+    }
+
+    /// The prefetch limit now: slots × `worker_prefetch_multiplier`.
+    public var prefetchLimit: Int { deliveries.withLock { $0.prefetchLimit } }
+
+    /// Sets the number of execution slots (at least 1) and the prefetch limit with it, as
+    /// Celery's pool grow/shrink updates `prefetch_count`. - Returns: the new count.
+    @discardableResult
+    func resize(slots requested: Int) -> Int {
+        let count = max(1, requested)
+        slotCount.withLock { $0 = count }
+        deliveries.withLock { $0.resize(prefetchLimit: count * configuration.prefetchMultiplier) }
+        resizeHandler.withLock { $0 }?(count)
+        wake.roomChanged()
+        return count
+    }
+
+    /// The executor's hook for ``resize(slots:)``.
+    func onResize(_ handler: @escaping @Sendable (Int) -> Void) {
+        resizeHandler.withLock { $0 = handler }
+    }
 
     /// Tasks completed since start.
     public var processed: Int { deliveries.withLock { $0.processed } }

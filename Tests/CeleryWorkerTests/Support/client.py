@@ -199,6 +199,11 @@ def main():
         wait_for(app.send_task("t.integration.tasks.add", args=(20, 22)), out, timeout)
     elif scenario == "revoke":
         app.control.revoke(spec["id"])
+    elif scenario == "broadcast":
+        # One remote-control command, as `celery control`/`inspect` send it: the replies as decoded.
+        out["reply"] = app.control.broadcast(
+            spec["command"], arguments=spec.get("arguments", {}), destination=[spec["node"]],
+            reply=spec.get("reply", True), timeout=spec.get("timeout", 2))
     print(json.dumps(out))
 
 
