@@ -68,7 +68,7 @@ Section: misc
 Priority: optional
 Homepage: https://github.com/maggots555/inventario-calidad-django
 Description: Celery-compatible task worker for SIGMA (Redis broker)
- Runs SIGMA's tasks and Celery's protocol in place of `celery worker`: same .env, flags,
+ Runs SIGMA's tasks and Celery's protocol in place of "celery worker": same .env, flags,
  queues, results, remote control and events, in one static binary.
 CONTROL
 

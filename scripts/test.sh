@@ -22,3 +22,12 @@ SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.s
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
     --fault-point after-result-write:500
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --early-ack
+# Install without Swift (issue 12): the static package, installed with dpkg -i and run with the
+# toolchain's folder hidden, then removed (scripts/package_test.sh; needs root, as CI runs).
+if [ "$(id -u)" = 0 ]; then
+    bash scripts/services/redis.sh start
+    deb="$(bash scripts/package.sh | tail -n 1)"
+    bash scripts/package_test.sh "$deb"
+else
+    echo "# package test skipped: it needs root (dpkg -i, unshare -m)"
+fi
