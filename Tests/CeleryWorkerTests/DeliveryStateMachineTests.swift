@@ -197,7 +197,7 @@ import Testing
         #expect(next.delay == 0.1 && next.beginsOutage)
         #expect(
             ReconnectPolicy.outageMessage(
-                url: "redis://:**@h:6379/0", reason: "Error 111 connecting to h:6379. Connection refused", delay: 0.4)
+                url: "redis://:**@h:6379/0", reason: "Error 111 connecting to h:6379. Connection refused.", delay: 0.4)
                 == "Cannot connect to redis://:**@h:6379/0: Error 111 connecting to h:6379. Connection refused..\nTrying again in 0.40 seconds...\n"
         )
     }

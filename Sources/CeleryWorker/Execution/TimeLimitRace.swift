@@ -58,9 +58,10 @@ enum TimeLimitRace {
         return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             once.set(continuation)
             termination.onTerminate {
-                work.cancel()
+                // Claim the outcome before cancelling: the cancelled body's own end must not win.
                 let runaway = Runaway()
                 if once.resume(.terminated(runaway)) { watchAbandoned(work, runaway) }
+                work.cancel()
             }
             guard soft != nil || hard != nil else {
                 Task { _ = once.resume(.finished(await work.result, softLimitHit: false)) }

@@ -39,7 +39,7 @@ public final class RedisConnection: @unchecked Sendable {
             if case .error(let message) = try command(auth) {
                 // redis-py's wording: the server's text without its code (WRONGPASS, ERR).
                 let text = message.split(separator: " ", maxSplits: 1).last.map(String.init) ?? message
-                throw RedisError(.connection, text.hasSuffix(".") ? String(text.dropLast()) : text)
+                throw RedisError(.connection, text.hasSuffix(".") ? text : text + ".")
             }
         }
         if url.database != 0 { try command(["SELECT", String(url.database)]).check() }
@@ -175,13 +175,13 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     /// redis-py's wording for a connection that cannot be made, which Celery's log line quotes:
-    /// `Error 111 connecting to 127.0.0.1:6379. Connection refused`.
+    /// `Error 111 connecting to 127.0.0.1:6379. Connection refused.`
     static func connectFailure(url: RedisURL, reason: String, errno code: Int32) -> String {
         let system = code != 0 ? String(cString: strerror(code)) : ""
         let number = !system.isEmpty && reason == system ? "Error \(code) " : "Error "
         switch url.endpoint {
-        case .tcp(let host, let port): return "\(number)connecting to \(host):\(port). \(reason)"
-        case .unix(let path): return "\(number)connecting to unix socket: \(path). \(reason)"
+        case .tcp(let host, let port): return "\(number)connecting to \(host):\(port). \(reason)."
+        case .unix(let path): return "\(number)connecting to unix socket: \(path). \(reason)."
         }
     }
 
