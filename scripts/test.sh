@@ -22,6 +22,8 @@ SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.s
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --acks-late \
     --fault-point after-result-write:500
 SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/faults/kill9_drain.sh --tasks 2000 --runs 1 --early-ack
+# Every remote-control command against a Python Celery 5.7 worker and sigma-worker: reply shapes compared.
+SIGMA_WORKER="$root/.build/debug/sigma-worker" bash scripts/interop/compare_control.sh
 # Install without Swift (issue 12): the static package, installed with dpkg -i and run with the
 # toolchain's folder hidden, then removed (scripts/package_test.sh; needs root, as CI runs).
 if [ "$(id -u)" = 0 ]; then

@@ -282,6 +282,27 @@ struct OperationsCommandTests {
         #expect(try await worker.waitForExit(timeout: 15) != nil)
     }
 
+    /// A failure's log line is followed by a Python-format traceback naming where the task raised.
+    @Test func aFailureIsLoggedWithItsTraceback() async throws {
+        let worker = try await start()
+        let id = try await send(worker, "t.integration.tasks.fail", [])
+        #expect(try await result(worker, id)["state"] as? String == "FAILURE")
+        #expect(try await worker.waitForLog("raised unexpected"))
+        let log = worker.logText
+        let line = log.range(of: "] Task t.integration.tasks.fail[\(id)] raised unexpected: ")
+        #expect(line != nil, "log: \(log)")
+        if let line {
+            let after = log[line.upperBound...]
+            #expect(
+                after.contains(
+                    "\nTraceback (most recent call last):\n  File \"CeleryTestTasks/IntegrationTasks.swift\", line "),
+                "\(after.prefix(400))")
+            #expect(after.contains("ExpectedException: Task expected to fail"), "\(after.prefix(400))")
+        }
+        worker.signal(SIGTERM)
+        #expect(try await worker.waitForExit(timeout: 15) != nil)
+    }
+
     @Test func theCommandLineRefusesBadValuesAsCeleryDoes() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: WorkerProcess.binary.path))
         let cases: [([String], String)] = [

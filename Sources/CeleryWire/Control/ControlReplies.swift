@@ -9,19 +9,24 @@ public enum ControlReplies {
     ///   - startedAt: when its body started (nil while waiting).
     ///   - acknowledged: whether its message was acknowledged.
     ///   - pid: the worker's process id.
+    /// `worker_pid` is set only for a running request (Celery's is None until a pool process
+    /// takes it); `safe` gives `args` and `kwargs` as Python reprs, as `inspect active --safe`.
     public static func requestInfo(
-        _ request: TaskRequest, hostname: String, startedAt: Double?, acknowledged: Bool, pid: Int
+        _ request: TaskRequest, hostname: String, startedAt: Double?, acknowledged: Bool, pid: Int,
+        safe: Bool = false
     ) -> JSONValue {
         let info = request.deliveryInfo
+        let args: JSONValue = safe ? .string(PythonRepr.repr(.array(request.args))) : .array(request.args)
+        let kwargs: JSONValue = safe ? .string(PythonRepr.repr(.object(request.kwargs))) : .object(request.kwargs)
         return [
-            "id": .string(request.id), "name": .string(request.displayName), "args": .array(request.args),
-            "kwargs": .object(request.kwargs), "type": .string(request.task), "hostname": .string(hostname),
+            "id": .string(request.id), "name": .string(request.displayName), "args": args,
+            "kwargs": kwargs, "type": .string(request.task), "hostname": .string(hostname),
             "time_start": startedAt.map(JSONValue.double) ?? .null, "acknowledged": .bool(acknowledged),
             "delivery_info": [
                 "exchange": .string(info.exchange), "routing_key": .string(info.routingKey),
                 "priority": .int(Int64(request.priority)), "redelivered": .bool(info.redelivered),
             ],
-            "worker_pid": .int(Int64(pid)),
+            "worker_pid": startedAt == nil ? .null : .int(Int64(pid)),
         ]
     }
 

@@ -34,13 +34,15 @@ struct ControlHandler: Sendable {
     /// The handler's result, or nil for commands that never reply.
     func answer(_ request: ControlRequest, clock: Int) -> JSONValue? {
         let arguments = request.arguments
-        switch Self.aliases[request.method] ?? request.method {
+        let method = Self.aliases[request.method] ?? request.method
+        if let refusal = ControlSignatures.check(method, arguments: arguments) { return ["error": .string(refusal)] }
+        switch method {
         case "ping":
             return ["ok": "pong"]
         case "clock":
             return ["clock": .int(Int64(clock))]
         case "hello":
-            guard arguments["from_node"]?.stringValue != configuration.hostname else { return nil }
+            guard arguments["from_node"]?.stringValue != configuration.hostname else { return .null }
             runtime.revoke(arguments["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             let revoked = runtime.deliveries.withLock { $0.revoked.sorted }
             return ["revoked": .array(revoked.map(JSONValue.string)), "clock": .int(Int64(clock))]
@@ -54,9 +56,10 @@ struct ControlHandler: Sendable {
                     return .string(limit.map { "\(name) [rate_limit=\($0)]" } ?? name)
                 })
         case "active":
+            let safe = arguments["safe"]?.boolValue == true
             return .array(
                 held([.running, .finishing]).map {
-                    requestInfo($0.message, startedAt: $0.startedAt, acknowledged: $0.acknowledged)
+                    requestInfo($0.message, startedAt: $0.startedAt, acknowledged: $0.acknowledged, safe: safe)
                 })
         case "reserved":
             return .array(held([.reserved]).map { requestInfo($0.message, startedAt: nil, acknowledged: false) })
@@ -77,12 +80,9 @@ struct ControlHandler: Sendable {
         case "terminate":
             return revoke(Self.ids(arguments["task_id"]), terminate: true, signal: arguments["signal"]?.stringValue)
         case "revoke_by_stamped_headers":
-            let headers = arguments["headers"] ?? .object([:])
-            let shown = PythonRepr.repr(headers)
-            if arguments["terminate"]?.boolValue == true {
-                return ["ok": .string("headers \(shown) were not terminated")]
-            }
-            return ["ok": .string("headers \(shown) flagged as revoked, but not terminated")]
+            return revokeByStamps(
+                arguments["headers"] ?? .object([:]), terminate: arguments["terminate"]?.boolValue == true,
+                signal: arguments["signal"]?.stringValue)
         case "rate_limit":
             return rateLimit(task: arguments["task_name"]?.stringValue, rate: arguments["rate_limit"])
         case "pool_grow", "pool_shrink":
@@ -92,6 +92,9 @@ struct ControlHandler: Sendable {
                     "error": .string(
                         "\(request.method) is not supported with autoscale. Adjust autoscale range instead.")
                 ]
+            }
+            if case .string = arguments["n"] {
+                return ["error": "TypeError(\"'str' object cannot be interpreted as an integer\")"]
             }
             let step = Int(arguments["n"]?.doubleValue ?? 1)
             let count = runtime.resize(slots: runtime.slots + (grow ? step : -step))
@@ -142,7 +145,7 @@ struct ControlHandler: Sendable {
         case "stats":
             return stats(clock: clock)
         case "conf":
-            return .object(settings())
+            return .object(settings(withDefaults: arguments["with_defaults"]?.boolValue == true))
         case "active_queues":
             return .array(runtime.queues.map(ControlReplies.queueInfo))
         case "enable_events":
@@ -175,7 +178,11 @@ struct ControlHandler: Sendable {
     private func revoke(_ ids: [String], terminate: Bool, signal: String?) -> JSONValue {
         runtime.revoke(ids)
         if terminate {
-            let number = Self.signalNumber(signal)
+            let number: Int
+            switch Self.signalNumber(signal) {
+            case .success(let value): number = value
+            case .failure(let refusal): return ["error": .string(refusal.repr)]
+            }
             var terminated: [String] = []
             for id in ids {
                 guard let termination = runtime.terminations.withLock({ $0[id] }) else { continue }
@@ -193,16 +200,69 @@ struct ControlHandler: Sendable {
         return ["ok": .string("tasks {\(ids.map { "'\($0)'" }.joined(separator: ", "))} flagged as revoked")]
     }
 
-    /// A signal name (`TERM`, `SIGKILL`) or number, as Celery's `signum`; TERM by default.
-    static func signalNumber(_ name: String?) -> Int {
-        guard let name, !name.isEmpty else { return Int(SIGTERM) }
-        if let number = Int(name) { return number }
-        let bare = name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()
+    /// A Python exception a handler raised, as its reply carries it.
+    struct Refusal: Error {
+        let repr: String
+    }
+
+    /// A signal name (`TERM`, `SIGKILL`) or number, as Celery's `signum`: TERM by default, an
+    /// upper-case name with or without `SIG`; anything else is refused with Celery's exception.
+    static func signalNumber(_ name: String?) -> Result<Int, Refusal> {
+        guard let name, !name.isEmpty else { return .success(Int(SIGTERM)) }
+        if let number = Int(name) { return .success(number) }
+        guard name == name.uppercased() else {
+            return .failure(Refusal(repr: "TypeError('signal name must be uppercase string.')"))
+        }
+        let full = name.hasPrefix("SIG") ? name : "SIG" + name
         let known: [String: Int32] = [
-            "HUP": SIGHUP, "INT": SIGINT, "QUIT": SIGQUIT, "KILL": SIGKILL, "TERM": SIGTERM, "USR1": SIGUSR1,
-            "USR2": SIGUSR2, "ABRT": SIGABRT, "ALRM": SIGALRM,
+            "SIGHUP": SIGHUP, "SIGINT": SIGINT, "SIGQUIT": SIGQUIT, "SIGILL": SIGILL, "SIGTRAP": SIGTRAP,
+            "SIGABRT": SIGABRT, "SIGBUS": SIGBUS, "SIGFPE": SIGFPE, "SIGKILL": SIGKILL, "SIGUSR1": SIGUSR1,
+            "SIGSEGV": SIGSEGV, "SIGUSR2": SIGUSR2, "SIGPIPE": SIGPIPE, "SIGALRM": SIGALRM, "SIGTERM": SIGTERM,
+            "SIGCHLD": SIGCHLD, "SIGCONT": SIGCONT, "SIGSTOP": SIGSTOP, "SIGTSTP": SIGTSTP,
         ]
-        return Int(known[bare] ?? SIGTERM)
+        guard let number = known[full] else {
+            return .failure(Refusal(repr: "AttributeError(\"module 'signal' has no attribute '\(full)'\")"))
+        }
+        return .success(Int(number))
+    }
+
+    /// `revoke_by_stamped_headers`: the stamps are remembered (a message carrying one is
+    /// discarded as revoked when it would start); with `terminate`, running tasks carrying a
+    /// matching stamp are terminated. Replies in Celery's words, with Python's reprs.
+    private func revokeByStamps(_ given: JSONValue, terminate: Bool, signal: String?) -> JSONValue {
+        if case .failure(let refusal) = Self.signalNumber(signal) { return ["error": .string(refusal.repr)] }
+        var headers = JSONObject()
+        if let list = given.arrayValue {
+            for item in list.compactMap(\.stringValue) {
+                let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2 { headers[String(parts[0])] = .string(String(parts[1])) }
+            }
+        } else if let object = given.objectValue {
+            headers = object
+        }
+        runtime.revokeStamps(headers)
+        let shown = PythonRepr.repr(.object(headers))
+        guard terminate else { return ["ok": .string("headers \(shown) flagged as revoked, but not terminated")] }
+        var matched: [(String, [String])] = []
+        for entry in held([.running, .finishing]) {
+            let stamps = entry.message.request.stamps.objectValue ?? [:]
+            for (key, wanted) in headers {
+                guard let actual = stamps[key], actual != .null else { continue }
+                let wantedValues = Set((wanted.arrayValue ?? [wanted]).map { PythonRepr.repr($0) })
+                let actualValues = (actual.arrayValue ?? [actual]).map { PythonRepr.repr($0) }
+                let common = actualValues.filter { wantedValues.contains($0) }
+                guard !common.isEmpty else { continue }
+                if let index = matched.firstIndex(where: { $0.0 == key }) {
+                    matched[index].1 += common.filter { !matched[index].1.contains($0) }
+                } else {
+                    matched.append((key, common))
+                }
+                runtime.terminations.withLock { $0[entry.taskID] }?.terminate()
+            }
+        }
+        guard !matched.isEmpty else { return ["ok": .string("headers \(shown) were not terminated")] }
+        let mapping = matched.map { "'\($0.0)': {\($0.1.joined(separator: ", "))}" }.joined(separator: ", ")
+        return ["ok": .string("headers defaultdict(<class 'set'>, {\(mapping)}) revoked")]
     }
 
     /// `rate_limit`: Celery's checks in Celery's order (the rate, then the task), then the new bucket.
@@ -331,10 +391,12 @@ struct ControlHandler: Sendable {
     }
 
     /// The request info Celery shows for a task.
-    private func requestInfo(_ message: ReservedMessage, startedAt: Double?, acknowledged: Bool) -> JSONValue {
+    private func requestInfo(_ message: ReservedMessage, startedAt: Double?, acknowledged: Bool, safe: Bool = false)
+        -> JSONValue
+    {
         ControlReplies.requestInfo(
             message.request, hostname: configuration.hostname, startedAt: startedAt, acknowledged: acknowledged,
-            pid: Int(getpid()))
+            pid: Int(getpid()), safe: safe)
     }
 
     /// `stats`: the parts a monitoring tool reads (totals, pid, clock, uptime, pool, broker, prefetch).
@@ -344,28 +406,39 @@ struct ControlHandler: Sendable {
         for name in totals.keys.sorted() { total[name] = .int(Int64(totals[name] ?? 0)) }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let broker: JSONValue
-        switch configuration.brokerURL.endpoint {
+        let url = configuration.brokerURL
+        var broker: JSONObject = [
+            "userid": url.username.map(JSONValue.string) ?? .null, "virtual_host": .string(String(url.database)),
+            "insist": false, "ssl": false, "connect_timeout": 4,
+            "transport_options": ["visibility_timeout": .double(configuration.visibilityTimeout)],
+            "login_method": .null, "uri_prefix": .null, "heartbeat": 120.0, "failover_strategy": "round-robin",
+            "alternates": [], "credential_provider": .null,
+        ]
+        switch url.endpoint {
         case .tcp(let host, let port):
-            broker = [
-                "hostname": .string(host), "port": .int(Int64(port)), "transport": "redis",
-                "virtual_host": .string(String(configuration.brokerURL.database)),
-            ]
+            broker["hostname"] = .string(host)
+            broker["port"] = .int(Int64(port))
+            broker["transport"] = "redis"
         case .unix(let path):
-            broker = [
-                "hostname": .string(path), "transport": "redis+socket",
-                "virtual_host": .string(String(configuration.brokerURL.database)),
-            ]
+            broker["hostname"] = .string(path)
+            broker["port"] = .null
+            broker["transport"] = "redis+socket"
         }
         var reply: JSONObject = [
             "total": .object(total), "pid": .int(Int64(getpid())), "clock": .string(String(clock)),
             "uptime": .int(Int64(Date().timeIntervalSince(runtime.startedAt))),
             "pool": pool(),
-            "broker": broker, "prefetch_count": .int(Int64(runtime.prefetchLimit)),
+            "broker": .object(broker), "prefetch_count": .int(Int64(runtime.prefetchLimit)),
             "rusage": [
                 "utime": .double(Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6),
                 "stime": .double(Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6),
-                "maxrss": .int(Int64(usage.ru_maxrss)),
+                "maxrss": .int(Int64(usage.ru_maxrss)), "ixrss": .int(Int64(usage.ru_ixrss)),
+                "idrss": .int(Int64(usage.ru_idrss)), "isrss": .int(Int64(usage.ru_isrss)),
+                "minflt": .int(Int64(usage.ru_minflt)), "majflt": .int(Int64(usage.ru_majflt)),
+                "nswap": .int(Int64(usage.ru_nswap)), "inblock": .int(Int64(usage.ru_inblock)),
+                "oublock": .int(Int64(usage.ru_oublock)), "msgsnd": .int(Int64(usage.ru_msgsnd)),
+                "msgrcv": .int(Int64(usage.ru_msgrcv)), "nsignals": .int(Int64(usage.ru_nsignals)),
+                "nvcsw": .int(Int64(usage.ru_nvcsw)), "nivcsw": .int(Int64(usage.ru_nivcsw)),
             ],
         ]
         if let bounds = runtime.autoscaleBounds.withLock({ $0 }) {
@@ -410,27 +483,48 @@ struct ControlHandler: Sendable {
         return .object(pool)
     }
 
-    /// `conf`: the settings in effect, under Celery's names (passwords masked, as Celery does).
-    private func settings() -> JSONObject {
+    /// `conf`: as Celery's `conf` without defaults: the settings that differ from Celery's
+    /// defaults (passwords masked), plus the three a worker always lists (`deprecated_settings`,
+    /// `include`, `worker_disable_prefetch`); `with_defaults` adds the defaults we know.
+    private func settings(withDefaults: Bool = false) -> JSONObject {
         var settings: JSONObject = [
-            "broker_url": .string("\(configuration.brokerURL)"),
+            "broker_url": .string(configuration.brokerURL.kombuDisplay),
             "result_backend": configuration.backendURL.map { .string("\($0)") } ?? .null,
-            "result_expires": configuration.resultExpires.map { .int(Int64($0)) } ?? .null,
-            "task_default_queue": .string(configuration.defaultQueue),
-            "task_acks_late": .bool(configuration.acksLate), "task_track_started": .bool(configuration.trackStarted),
-            "task_soft_time_limit": configuration.softTimeLimit.map(JSONValue.double) ?? .null,
-            "task_time_limit": configuration.timeLimit.map(JSONValue.double) ?? .null,
-            "worker_concurrency": .int(Int64(configuration.concurrency)),
-            "worker_prefetch_multiplier": .int(Int64(configuration.prefetchMultiplier)),
-            "worker_send_task_events": .bool(runtime.events.taskEventsEnabled),
-            "broker_transport_options": ["visibility_timeout": .double(configuration.visibilityTimeout)],
+            "deprecated_settings": .null,
+            "include": .array(
+                Set(registry.names.compactMap { name in name.split(separator: ".").dropLast().joined(separator: ".") })
+                    .filter { !$0.isEmpty && $0 != "celery" }.sorted().map(JSONValue.string)),
+            "worker_disable_prefetch": .bool(configuration.prefetchMultiplier == 1),
         ]
-        let prefix = configuration.brokerKeys.prefix
-        if !prefix.isEmpty {
-            settings["broker_transport_options"] = [
-                "visibility_timeout": .double(configuration.visibilityTimeout), "global_keyprefix": .string(prefix),
-            ]
+        var transport: JSONObject = ["visibility_timeout": .double(configuration.visibilityTimeout)]
+        if !configuration.brokerKeys.prefix.isEmpty {
+            transport["global_keyprefix"] = .string(configuration.brokerKeys.prefix)
         }
+        settings["broker_transport_options"] = .object(transport)
+        func put(_ key: String, _ value: JSONValue, isDefault: Bool) {
+            if withDefaults || !isDefault { settings[key] = value }
+        }
+        put(
+            "task_default_queue", .string(configuration.defaultQueue), isDefault: configuration.defaultQueue == "celery"
+        )
+        put(
+            "result_expires", configuration.resultExpires.map { .int(Int64($0)) } ?? .null,
+            isDefault: configuration.resultExpires == 86_400)
+        put("task_acks_late", .bool(configuration.acksLate), isDefault: !configuration.acksLate)
+        put("task_track_started", .bool(configuration.trackStarted), isDefault: !configuration.trackStarted)
+        put(
+            "task_soft_time_limit", configuration.softTimeLimit.map(JSONValue.double) ?? .null,
+            isDefault: configuration.softTimeLimit == nil)
+        put(
+            "task_time_limit", configuration.timeLimit.map(JSONValue.double) ?? .null,
+            isDefault: configuration.timeLimit == nil)
+        put(
+            "worker_prefetch_multiplier", .int(Int64(configuration.prefetchMultiplier)),
+            isDefault: configuration.prefetchMultiplier == 4)
+        put(
+            "worker_send_task_events", .bool(runtime.events.taskEventsEnabled),
+            isDefault: !runtime.events.taskEventsEnabled)
+        put("worker_concurrency", .int(Int64(runtime.slots)), isDefault: !withDefaults)
         return settings
     }
 

@@ -83,6 +83,7 @@ final class TaskExecutor: Service, Sendable {
         let request = message.request
         let now = Date().timeIntervalSince1970
         let expires = request.expires?.unixTime(assumingOffset: request.utc ? configuration.naiveTimeOffset : 0)
+        if runtime.carriesRevokedStamp(request) { runtime.revoke([request.id]) }
         let action = runtime.deliveries.withLock { $0.start(tag: message.tag, now: now, expires: expires) }
         runtime.wake.roomChanged()  // one fewer waiting (and, with early ack, one more slot)
         switch action {
@@ -93,6 +94,8 @@ final class TaskExecutor: Service, Sendable {
             runtime.acknowledge(message.tag)
             return
         case .run(let acknowledgeFirst, let checkStoredResult):
+            // `inspect stats` totals count accepted tasks, as Celery's `task_accepted` does.
+            runtime.totals.withLock { $0[request.task, default: 0] += 1 }
             if acknowledgeFirst { runtime.broker.ack([message.tag]) }
             if checkStoredResult, await alreadySucceeded(request) {
                 logger.warning(

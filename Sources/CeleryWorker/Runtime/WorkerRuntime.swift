@@ -89,6 +89,34 @@ public final class WorkerRuntime: Sendable {
     let autoscaleBounds: Mutex<WorkerConfiguration.Autoscale?>
     /// The queues consumed now (`add_consumer` / `cancel_consumer` change them).
     let consumedQueues: Mutex<[String]>
+    /// Stamps revoked by `revoke_by_stamped_headers`: header → revoked values (Python reprs).
+    let revokedStamps = Mutex<[String: Set<String>]>([:])
+
+    /// Remembers revoked stamps (a value or a list of values per header).
+    func revokeStamps(_ headers: JSONObject) {
+        revokedStamps.withLock { revoked in
+            for (header, value) in headers {
+                for item in value.arrayValue ?? [value] { revoked[header, default: []].insert(PythonRepr.repr(item)) }
+            }
+        }
+    }
+
+    /// Whether a request carries a revoked stamp (Celery's `Request.revoked`, by header).
+    func carriesRevokedStamp(_ request: TaskRequest) -> Bool {
+        let stamps = request.stamps.objectValue ?? [:]
+        guard !stamps.isEmpty else { return false }
+        return revokedStamps.withLock { revoked in
+            guard !revoked.isEmpty else { return false }
+            for (header, value) in stamps {
+                guard let values = revoked[header], value != .null else { continue }
+                if (value.arrayValue ?? [value]).contains(where: { values.contains(PythonRepr.repr($0)) }) {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
     /// RSS samples taken by `memsample`, for `memdump`.
     let memorySamples = Mutex<[Int]>([])
 
@@ -326,7 +354,6 @@ public final class WorkerRuntime: Sendable {
         case .none:
             break
         }
-        totals.withLock { $0[message.request.task, default: 0] += 1 }
         wake.roomChanged()
         checkRecycle()
     }

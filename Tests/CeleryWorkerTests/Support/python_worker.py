@@ -18,3 +18,11 @@ app.conf.update(
 @app.task(name="t.integration.tasks.add")
 def add(x, y, z=None):
     return x + y + (z or 0)
+
+
+@app.task(name="t.integration.tasks.sleeping")
+def sleeping(seconds):
+    import time
+
+    time.sleep(float(seconds))
+    return seconds
