@@ -22,6 +22,7 @@ final class Consumer: Service, @unchecked Sendable {
     private var watchers: [String: QueueWatcher] = [:]
     private var scriptSHA: String?
     private var prepared = false
+    private var queuesSeen = 0
     private let thread = Mutex<RedisSessionThread?>(nil)
 
     init(runtime: WorkerRuntime) {
@@ -82,8 +83,11 @@ final class Consumer: Service, @unchecked Sendable {
         let lowWater = configuration.concurrency
         while !thread.isStopping {
             runtime.notifier.consumerPulse()
-            let wanted = runtime.queues
-            if Set(wanted) != Set(queues) { try changeQueues(to: wanted, on: connection) }
+            let version = runtime.queuesVersion.load(ordering: .sequentiallyConsistent)
+            if version != queuesSeen {
+                queuesSeen = version
+                try changeQueues(to: runtime.queues, on: connection)
+            }
             let room = wake.waitForRoom(timeout: configuration.pollingInterval) {
                 self.runtime.deliveries.withLock { $0.fetchSize(lowWater: lowWater) }
             }

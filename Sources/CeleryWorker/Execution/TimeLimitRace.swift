@@ -53,21 +53,27 @@ enum TimeLimitRace {
         soft: Double?, hard: Double?, termination: Termination,
         body: @escaping @Sendable () async throws -> JSONValue
     ) async -> Outcome {
-        let work = Task { try await body() }
         let once = OnceBox()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             once.set(continuation)
+            // The body's own task reports its end (no second task per run): the timer, when
+            // there are limits, and `terminate` race it for the outcome.
+            let timer = Mutex<Task<Void, any Error>?>(nil)
+            let work = Task { () async throws -> JSONValue in
+                let result: Result<JSONValue, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                timer.withLock { $0 }?.cancel()
+                _ = once.resume(.finished(result, softLimitHit: once.softLimitHit))
+                return try result.get()
+            }
             termination.onTerminate {
                 // Claim the outcome before cancelling: the cancelled body's own end must not win.
                 let runaway = Runaway()
                 if once.resume(.terminated(runaway)) { watchAbandoned(work, runaway) }
                 work.cancel()
             }
-            guard soft != nil || hard != nil else {
-                Task { _ = once.resume(.finished(await work.result, softLimitHit: false)) }
-                return
-            }
-            let timer = Task {
+            guard soft != nil || hard != nil else { return }
+            let limits = Task {
                 var elapsed = 0.0
                 if let soft, soft < (hard ?? .infinity) {
                     try await Task.sleep(nanoseconds: UInt64(soft * 1e9))
@@ -82,11 +88,8 @@ enum TimeLimitRace {
                     if once.resume(.hardLimit(hard, runaway)) { watchAbandoned(work, runaway) }
                 }
             }
-            Task {
-                let result = await work.result
-                timer.cancel()
-                _ = once.resume(.finished(result, softLimitHit: once.softLimitHit))
-            }
+            timer.withLock { $0 = limits }
+            if once.isResumed { limits.cancel() }
         }
     }
 
@@ -112,6 +115,8 @@ enum TimeLimitRace {
         func set(_ continuation: CheckedContinuation<Outcome, Never>) {
             state.withLock { $0.0 = continuation }
         }
+
+        var isResumed: Bool { state.withLock { $0.1 } }
 
         func resume(_ outcome: Outcome) -> Bool {
             let continuation = state.withLock { value -> CheckedContinuation<Outcome, Never>? in

@@ -142,6 +142,9 @@ public final class WorkerRuntime: Sendable {
     /// The queues consumed now.
     public var queues: [String] { consumedQueues.withLock { $0 } }
 
+    /// Bumped when the consumed queues change (the consumer compares it, not the lists).
+    let queuesVersion = Atomic<Int>(0)
+
     /// `add_consumer`: whether the queue is new.
     func addQueue(_ queue: String) -> Bool {
         let added = consumedQueues.withLock { queues -> Bool in
@@ -149,7 +152,10 @@ public final class WorkerRuntime: Sendable {
             queues.append(queue)
             return true
         }
-        if added { wake.roomChanged() }
+        if added {
+            queuesVersion.add(1, ordering: .sequentiallyConsistent)
+            wake.roomChanged()
+        }
         return added
     }
 
@@ -158,6 +164,7 @@ public final class WorkerRuntime: Sendable {
         consumedQueues.withLock { queues -> Bool in
             guard let index = queues.firstIndex(of: queue) else { return false }
             queues.remove(at: index)
+            queuesVersion.add(1, ordering: .sequentiallyConsistent)
             return true
         }
     }
