@@ -241,6 +241,21 @@ struct OperationsProcessTests {
         #expect(try await worker.waitForExit(timeout: 15) != nil)
     }
 
+    @Test func maxMemoryPerChildReplacesTheProcessAfterTheTaskThatPassedIt() async throws {
+        try binaryBuilt()
+        // 1 KiB: any process is above it, so the first task's end recycles the process.
+        let worker = try WorkerProcess(arguments: ["--max-memory-per-child", "1"], broker: Self.broker)
+        #expect(try await worker.waitForLog(" ready."), "log: \(worker.logText)")
+        let out = try await WorkerHarness.client(
+            "call", ["task": "t.integration.tasks.add", "args": [1, 2]], queue: worker.queue, broker: Self.broker)
+        #expect(out["value"] as? Int == 3, "the task completes first")
+        #expect(try await worker.waitForLog("Recycling the worker process (max memory per child reached"))
+        #expect(try await worker.waitForLog(" ready.", times: 2, timeout: 30), "log: \(worker.logText)")
+        #expect(worker.process.isRunning, "same pid")
+        worker.signal(SIGTERM)
+        #expect(try await worker.waitForExit(timeout: 15) != nil)
+    }
+
     @Test(arguments: ["copytruncate", "create"])
     func logrotateRotatesTheLogWithoutLosingOrCorruptingLines(_ mode: String) async throws {
         try binaryBuilt()

@@ -72,6 +72,7 @@ final class Consumer: Service, @unchecked Sendable {
             thread.healthy()
             logger.info("\(ReconnectPolicy.connectedMessage(url: configuration.brokerURL.kombuDisplay))")
             startWatchers(for: keys.consumeKeys(queues: queues))
+            runtime.waitForSignalsTrapped()
             logger.info(
                 "\(configuration.hostname) ready.",
                 metadata: [

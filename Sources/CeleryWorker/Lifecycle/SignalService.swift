@@ -15,6 +15,7 @@ struct SignalService: Service {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sigquit, .sighup, .sigusr1)
+        runtime.signalsTrapped.store(true, ordering: .sequentiallyConsistent)
         await cancelWhenGracefulShutdown {
             var stopping = false
             for await signal in signals {

@@ -25,7 +25,11 @@ public enum WorkerApplication {
     ) -> (group: ServiceGroup, runtime: WorkerRuntime) {
         let runtime = WorkerRuntime(configuration: configuration, registry: registry, logger: logger)
         var services: [any Service] = resources
-        if handleSignals { services.append(SignalService(runtime: runtime)) }
+        if handleSignals {
+            services.append(SignalService(runtime: runtime))
+        } else {
+            runtime.signalsTrapped.store(true, ordering: .sequentiallyConsistent)
+        }
         if let backend = runtime.backend { services.append(backend) }
         services += [
             runtime.broker as any Service, ControlMailbox(runtime: runtime), MaintenanceService(runtime: runtime),

@@ -142,6 +142,19 @@ public final class WorkerRuntime: Sendable {
     /// The queues consumed now.
     public var queues: [String] { consumedQueues.withLock { $0 } }
 
+    /// Set once the process signals are trapped (at once without a ``SignalService``): the
+    /// consumer says "ready" (and systemd's `READY=1`) only after, so a SIGTERM sent on "ready"
+    /// always gets the warm shutdown instead of the default action.
+    let signalsTrapped = Atomic<Bool>(false)
+
+    /// Waits (bounded) until the signals are trapped.
+    func waitForSignalsTrapped(timeout: Double = 2) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !signalsTrapped.load(ordering: .sequentiallyConsistent) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
     /// Bumped when the consumed queues change (the consumer compares it, not the lists).
     let queuesVersion = Atomic<Int>(0)
 
