@@ -184,11 +184,11 @@ struct ControlHandler: Sendable {
             case .failure(let refusal): return ["error": .string(refusal.repr)]
             }
             var terminated: [String] = []
-            for id in ids {
-                guard let termination = runtime.terminations.withLock({ $0[id] }) else { continue }
-                logger.info("Terminating \(id) (\(number))")
-                termination.terminate()
-                terminated.append(id)
+            let wanted = Set(ids)
+            for entry in held([.running]) where wanted.contains(entry.taskID) && !terminated.contains(entry.taskID) {
+                logger.info("Terminating \(entry.taskID) (\(number))")
+                entry.message.termination.terminate()
+                terminated.append(entry.taskID)
             }
             return [
                 "ok": .string(
@@ -257,7 +257,7 @@ struct ControlHandler: Sendable {
                 } else {
                     matched.append((key, common))
                 }
-                runtime.terminations.withLock { $0[entry.taskID] }?.terminate()
+                entry.message.termination.terminate()
             }
         }
         guard !matched.isEmpty else { return ["ok": .string("headers \(shown) were not terminated")] }

@@ -6,6 +6,8 @@ final class ReservedMessage: Sendable {
     let delivery: Delivery
     let request: TaskRequest
     let task: RegisteredTask
+    /// What `terminate` calls while this message's task runs (no shared table, no lock per task).
+    let termination = TimeLimitRace.Termination()
 
     init(delivery: Delivery, request: TaskRequest, task: RegisteredTask) {
         self.delivery = delivery

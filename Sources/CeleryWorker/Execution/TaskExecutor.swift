@@ -34,28 +34,34 @@ final class TaskExecutor: Service, Sendable {
 
     /// One loop per slot: growing starts loops; shrinking lets the surplus end after their
     /// current task (a loop waiting for a message ends after running the one it gets).
-    private let loopCount = Mutex(0)
+    private let loopCount = Atomic<Int>(0)
     private let loops = WaitGroup()
 
     private func adjustLoops(to count: Int) {
-        let start = loopCount.withLock { running -> Int in
-            let missing = max(0, count - running)
-            running += missing
-            return missing
-        }
-        for _ in 0..<start {
+        // Called by the control mailbox one at a time; loops only ever decrement.
+        let missing = max(0, count - loopCount.load(ordering: .sequentiallyConsistent))
+        loopCount.add(missing, ordering: .sequentiallyConsistent)
+        for _ in 0..<missing {
             loops.enter()
             Task {
                 while let message = await runtime.ready.take() {
                     await execute(message)
-                    let surplus = loopCount.withLock { running -> Bool in
-                        guard running > runtime.slots else { return false }
-                        running -= 1
-                        return true
-                    }
-                    if surplus { break }
+                    if isSurplus() { break }
                 }
                 loops.leave()
+            }
+        }
+    }
+
+    /// Whether this loop should end because the pool shrank (lock-free: one atomic load per task).
+    private func isSurplus() -> Bool {
+        while true {
+            let running = loopCount.load(ordering: .relaxed)
+            guard running > runtime.slots else { return false }
+            if loopCount.compareExchange(expected: running, desired: running - 1, ordering: .sequentiallyConsistent)
+                .exchanged
+            {
+                return true
             }
         }
     }
@@ -105,7 +111,8 @@ final class TaskExecutor: Service, Sendable {
                 return
             }
         }
-        while case let delay = runtime.rateLimitDelay(for: request.task, option: message.task.options.rateLimit),
+        while runtime.hasRateLimits,
+            case let delay = runtime.rateLimitDelay(for: request.task, option: message.task.options.rateLimit),
             delay > 0, !runtime.isCold
         {
             try? await Task.sleep(nanoseconds: UInt64(min(delay, 1) * 1e9))
@@ -155,10 +162,7 @@ final class TaskExecutor: Service, Sendable {
         let soft = request.timeLimit.soft ?? changedLimits?.soft ?? options.softTimeLimit ?? configuration.softTimeLimit
         let hard = request.timeLimit.hard ?? changedLimits?.hard ?? options.timeLimit ?? configuration.timeLimit
         let handler = message.task.handler
-        let termination = TimeLimitRace.Termination()
-        runtime.terminations.withLock { $0[request.id] = termination }
-        defer { _ = runtime.terminations.withLock { $0.removeValue(forKey: request.id) } }
-        let outcome = await TimeLimitRace.run(soft: soft, hard: hard, termination: termination) {
+        let outcome = await TimeLimitRace.run(soft: soft, hard: hard, termination: message.termination) {
             try await handler(context)
         }
         runtime.deliveries.withLock { $0.bodyReturned(tag: message.tag) }

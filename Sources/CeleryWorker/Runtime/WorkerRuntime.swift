@@ -34,7 +34,7 @@ public final class WorkerRuntime: Sendable {
     let notifier: SystemdNotifier
     private let lifecycle = Mutex(Lifecycle())
     /// Execution slots now (`-c`, changed live by `pool_grow`, `pool_shrink` and `autoscale`).
-    private let slotCount: Mutex<Int>
+    private let slotCount: Atomic<Int>
     /// Called with the new slot count when it changes (the executor starts or ends loops).
     private let resizeHandler = Mutex<(@Sendable (Int) -> Void)?>(nil)
 
@@ -67,7 +67,9 @@ public final class WorkerRuntime: Sendable {
                     dateStyle: configuration.dateStyle, logger: logger)
             }
         self.deliveries = Mutex(DeliveryStateMachine(prefetchLimit: configuration.prefetchLimit))
-        self.slotCount = Mutex(configuration.concurrency)
+        self.slotCount = Atomic(configuration.concurrency)
+        self.rateLimited.store(
+            registry.names.contains { registry.task(named: $0)?.options.rateLimit != nil }, ordering: .relaxed)
         self.autoscaleBounds = Mutex(configuration.autoscale)
         self.consumedQueues = Mutex(configuration.queues)
         self.unwritten = UnwrittenResults(limit: configuration.concurrency)
@@ -77,14 +79,16 @@ public final class WorkerRuntime: Sendable {
     // MARK: What the outside asks
 
     /// Execution slots now.
-    public var slots: Int { slotCount.withLock { $0 } }
+    public var slots: Int { slotCount.load(ordering: .relaxed) }
 
     // MARK: Live changes (remote control)
 
     /// Rate-limit buckets by task name; a nil value is "no limit" (set by `rate_limit`).
     let rateBuckets = Mutex<[String: RateLimit.Bucket?]>([:])
-    /// Running bodies that `terminate` can stop, by task id.
-    let terminations = Mutex<[String: TimeLimitRace.Termination]>([:])
+    /// Whether any task type may have a rate limit (a task option, or the `rate_limit`
+    /// command): without one, starting a task takes no lock for it.
+    private let rateLimited = Atomic<Bool>(false)
+    var hasRateLimits: Bool { rateLimited.load(ordering: .relaxed) }
     /// `--autoscale` bounds now (the `autoscale` command changes them).
     let autoscaleBounds: Mutex<WorkerConfiguration.Autoscale?>
     /// The queues consumed now (`add_consumer` / `cancel_consumer` change them).
@@ -137,6 +141,7 @@ public final class WorkerRuntime: Sendable {
     /// Sets (or, nil, removes) a task type's rate limit.
     func setRateLimit(_ limit: RateLimit?, for task: String) {
         rateBuckets.withLock { $0[task] = .some(limit.map { RateLimit.Bucket(limit: $0) }) }
+        if limit != nil { rateLimited.store(true, ordering: .sequentiallyConsistent) }
     }
 
     /// The queues consumed now.
@@ -190,7 +195,7 @@ public final class WorkerRuntime: Sendable {
     @discardableResult
     func resize(slots requested: Int) -> Int {
         let count = max(1, requested)
-        slotCount.withLock { $0 = count }
+        slotCount.store(count, ordering: .sequentiallyConsistent)
         deliveries.withLock { $0.resize(prefetchLimit: count * configuration.prefetchMultiplier) }
         resizeHandler.withLock { $0 }?(count)
         wake.roomChanged()
