@@ -249,6 +249,28 @@ struct OperationsCommandTests {
         #expect(try await worker.waitForExit(timeout: 15) != nil)
     }
 
+    /// As Celery 5.7: a revoked id that is not running here and still PENDING is stored REVOKED at
+    /// once; a finished task keeps its SUCCESS.
+    @Test func revokeMarksPendingIdsRevokedAndLeavesFinishedOnes() async throws {
+        let worker = try await start()
+        let pending = UUID().uuidString.lowercased()
+        let done = try await send(worker, "t.integration.tasks.add", [2, 2])
+        #expect(try await result(worker, done)["value"] as? Int == 4)
+        #expect(
+            try await control(worker, "revoke", ["task_id": [pending, done]]) as? [String: String] != nil)
+        let backend = WorkerHarness.backendURL
+        #expect(
+            try await WorkerHarness.wait(timeout: 10) {
+                try await WorkerHarness.redis(["GET", "celery-task-meta-\(pending)"], url: backend).contains("REVOKED")
+            })
+        let meta = try await WorkerHarness.redis(["GET", "celery-task-meta-\(pending)"], url: backend)
+        #expect(meta.contains("TaskRevokedError") && meta.contains("revoked"), "\(meta)")
+        let finished = try await WorkerHarness.redis(["GET", "celery-task-meta-\(done)"], url: backend)
+        #expect(finished.contains("SUCCESS"), "\(finished)")
+        worker.signal(SIGTERM)
+        #expect(try await worker.waitForExit(timeout: 15) != nil)
+    }
+
     /// Every command of Celery 5.7's `celery/worker/control.py` answers (or stays silent) as
     /// Celery does; none answers KeyError.
     @Test func noCommandAnswersKeyError() async throws {

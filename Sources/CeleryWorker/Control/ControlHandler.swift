@@ -17,6 +17,13 @@ struct ControlHandler: Sendable {
         let node = configuration.hostname
         guard request.isAddressed(to: node) else { return }
         let clock = runtime.events.observe(request.clock)
+        let method = Self.aliases[request.method] ?? request.method
+        if method == "revoke" || method == "terminate",
+            ControlSignatures.check(method, arguments: request.arguments) == nil
+        {
+            let ids = Self.ids(request.arguments["task_id"])
+            runtime.sideWork { await self.markRevoked(ids) }
+        }
         guard let value = answer(request, clock: clock) else { return }
         guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased())
         else {
@@ -28,6 +35,27 @@ struct ControlHandler: Sendable {
             logger.error(
                 "Could not send the remote-control reply",
                 metadata: ["method": "\(request.method)", "error": "\(error)"])
+        }
+    }
+
+    /// After `revoke`/`terminate`, as Celery 5.7's `_revoke`: every id not running here whose
+    /// stored state is still PENDING, RECEIVED, RETRY or REJECTED is marked REVOKED (reason
+    /// `revoked`) at once; a READY state is never overwritten, and a STARTED (or custom) state
+    /// is left to the worker that set it.
+    func markRevoked(_ ids: [String]) async {
+        guard let backend = runtime.backend, !ids.isEmpty else { return }
+        let running = Set(held([.running, .finishing]).map(\.taskID))
+        let open: Set<TaskState> = [.pending, .received, .retry, TaskState(rawValue: "REJECTED")]
+        for id in ids where !running.contains(id) {
+            do {
+                if let state = try await backend.fetch(taskID: id)?.status, !open.contains(state) { continue }
+                let record = ResultRecord(
+                    taskID: id, status: .revoked, result: ExceptionInfo.revoked("revoked").jsonValue,
+                    dateDone: Date().timeIntervalSince1970)
+                try await backend.store(record)
+            } catch {
+                logger.warning("Failed to mark task \(id) as revoked in backend: \(error)")
+            }
         }
     }
 
