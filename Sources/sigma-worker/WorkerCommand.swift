@@ -235,29 +235,31 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         return Options(
             level: level,
-            concurrency: try concurrency.map { value in
-                try Self.check { try WorkerOptionValues.concurrency(value, cpus: cpus) }
+            concurrency: try Self.checked(concurrency) { try WorkerOptionValues.concurrency($0, cpus: cpus) },
+            pool: try Self.checked(pool) { try WorkerOptionValues.pool($0) },
+            autoscale: try Self.checked(autoscale) { try WorkerOptionValues.autoscale($0) },
+            prefetchMultiplier: try Self.checked(prefetchMultiplier) {
+                try WorkerOptionValues.count($0, option: "--prefetch-multiplier")
             },
-            pool: try pool.map { value in try Self.check { try WorkerOptionValues.pool(value) } },
-            autoscale: try autoscale.map { value in try Self.check { try WorkerOptionValues.autoscale(value) } },
-            prefetchMultiplier: try prefetchMultiplier.map { value in
-                try Self.check { try WorkerOptionValues.count(value, option: "--prefetch-multiplier") }
+            maxTasksPerChild: try Self.checked(maxTasksPerChild) {
+                try WorkerOptionValues.count($0, option: "--max-tasks-per-child")
             },
-            maxTasksPerChild: try maxTasksPerChild.map { value in
-                try Self.check { try WorkerOptionValues.count(value, option: "--max-tasks-per-child") }
+            maxMemoryPerChild: try Self.checked(maxMemoryPerChild) {
+                try WorkerOptionValues.count($0, option: "--max-memory-per-child")
             },
-            maxMemoryPerChild: try maxMemoryPerChild.map { value in
-                try Self.check { try WorkerOptionValues.count(value, option: "--max-memory-per-child") }
+            timeLimit: try Self.checked(timeLimit) { try WorkerOptionValues.seconds($0, option: "--time-limit") },
+            softTimeLimit: try Self.checked(softTimeLimit) {
+                try WorkerOptionValues.seconds($0, option: "--soft-time-limit")
             },
-            timeLimit: try timeLimit.map { value in
-                try Self.check { try WorkerOptionValues.seconds(value, option: "--time-limit") }
-            },
-            softTimeLimit: try softTimeLimit.map { value in
-                try Self.check { try WorkerOptionValues.seconds(value, option: "--soft-time-limit") }
-            },
-            shutdownTimeout: try shutdownTimeout.map { value in
-                try Self.check { try WorkerOptionValues.seconds(value, option: "--shutdown-timeout") }
+            shutdownTimeout: try Self.checked(shutdownTimeout) {
+                try WorkerOptionValues.seconds($0, option: "--shutdown-timeout")
             })
+    }
+
+    /// An optional option value through its validation (``check(_:)``).
+    private static func checked<T>(_ value: String?, _ parse: (String) throws -> T) throws -> T? {
+        guard let value else { return nil }
+        return try check { try parse(value) }
     }
 
     private func apply(_ options: Options, to configuration: inout WorkerConfiguration) {

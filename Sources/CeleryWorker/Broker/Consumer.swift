@@ -39,6 +39,7 @@ final class Consumer: Service, @unchecked Sendable {
             name: "sigma-consumer", url: runtime.configuration.brokerURL, logger: logger, commandTimeout: 30,
             outageLabel: "consumer",
             restoredMessage: ReconnectPolicy.connectedMessage(url: runtime.configuration.brokerURL.kombuDisplay),
+            display: runtime.configuration.brokerURL.kombuDisplay,
             pulse: { [runtime] in runtime.notifier.consumerPulse() }
         ) { [self] (connection, thread) throws(RedisError) in try consume(on: connection, thread: thread) }
         thread.withLock { $0 = session }

@@ -17,13 +17,6 @@ struct ControlHandler: Sendable {
         let node = configuration.hostname
         guard request.isAddressed(to: node) else { return }
         let clock = runtime.events.observe(request.clock)
-        let method = Self.aliases[request.method] ?? request.method
-        if method == "revoke" || method == "terminate",
-            ControlSignatures.check(method, arguments: request.arguments) == nil
-        {
-            let ids = Self.ids(request.arguments["task_id"])
-            runtime.sideWork { await self.markRevoked(ids) }
-        }
         guard let value = answer(request, clock: clock) else { return }
         guard let envelope = request.reply(value, node: node, clock: clock, deliveryTag: UUID().uuidString.lowercased())
         else {
@@ -205,6 +198,7 @@ struct ControlHandler: Sendable {
     /// with reason `terminated`.
     private func revoke(_ ids: [String], terminate: Bool, signal: String?) -> JSONValue {
         runtime.revoke(ids)
+        runtime.sideWork { await self.markRevoked(ids) }
         if terminate {
             let number: Int
             switch Self.signalNumber(signal) {
@@ -373,12 +367,7 @@ struct ControlHandler: Sendable {
 
     /// Resident set size in bytes (`VmRSS`).
     static func residentBytes() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let fields = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" })
-            return (fields.first.flatMap { Int($0) } ?? 0) * 1024
-        }
-        return 0
+        (RecyclePolicy.kilobytes("VmRSS", status: RecyclePolicy.processStatus()) ?? 0) * 1024
     }
 
     /// Celery's `humanbytes`: `51.498MB`, `2KB`, `512b`.

@@ -35,14 +35,7 @@ public struct CeleryLogHandler: LogHandler {
                     case .file(let file):
                         file.write(raw)
                     case .descriptor(let descriptor):
-                        guard let base = raw.baseAddress else { return }
-                        var offset = 0
-                        while offset < raw.count {
-                            let written = Glibc.write(descriptor, base + offset, raw.count - offset)
-                            if written < 0 && errno == EINTR { continue }
-                            guard written > 0 else { return }
-                            offset += written
-                        }
+                        WatchedLogFile.writeAll(descriptor, raw)
                     }
                 }
             }

@@ -69,7 +69,13 @@ final class WatchedLogFile: @unchecked Sendable {
             let current = stat(path, &status) == 0 ? FileIdentity(status) : nil
             if Self.needsReopen(path: current, open: identity) { try? open() }
         }
-        guard descriptor >= 0, let base = bytes.baseAddress else { return }
+        guard descriptor >= 0 else { return }
+        Self.writeAll(descriptor, bytes)
+    }
+
+    /// write(2) until every byte is out (retrying on EINTR); gives up silently on an error.
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(descriptor, base + offset, bytes.count - offset)

@@ -31,13 +31,15 @@ final class RedisSessionThread: @unchecked Sendable {
     ///   - name: the thread's name.
     ///   - outageLabel: prefix of the outage line (`consumer`, `pidbox`); nil logs no outage.
     ///   - restoredMessage: the line logged when an outage ends.
+    ///   - display: the URL as the log lines show it (default: password masked when present).
     ///   - pulse: called at every connection attempt (the systemd watchdog's sign of life).
     init(
         name: String, url: RedisURL, logger: Logger, commandTimeout: Double?, outageLabel: String?,
-        restoredMessage: String, pulse: (@Sendable () -> Void)? = nil, session: @escaping Session
+        restoredMessage: String, display: String? = nil, pulse: (@Sendable () -> Void)? = nil,
+        session: @escaping Session
     ) {
         self.pulse = pulse
-        self.display = outageLabel == "consumer" ? url.kombuDisplay : "\(url)"
+        self.display = display ?? "\(url)"
         self.name = name
         self.url = url
         self.logger = logger

@@ -53,11 +53,20 @@ public struct RecyclePolicy: Sendable, Equatable {
     }
 
     /// `RssAnon` in KiB from the text of `/proc/self/status`, nil when absent.
-    public static func anonymousKiB(status: String) -> Int? {
-        for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
-            let fields = line.dropFirst("RssAnon:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+    public static func anonymousKiB(status: String) -> Int? { kilobytes("RssAnon", status: status) }
+
+    /// A `Name:   1234 kB` field of `/proc/self/status`, nil when absent.
+    public static func kilobytes(_ field: String, status: String) -> Int? {
+        let prefix = field + ":"
+        for line in status.split(separator: "\n") where line.hasPrefix(prefix) {
+            let fields = line.dropFirst(prefix.count).split(whereSeparator: { $0 == " " || $0 == "\t" })
             return fields.first.flatMap { Int($0) }
         }
         return nil
+    }
+
+    /// The text of `/proc/self/status` now (empty when unreadable).
+    static func processStatus() -> String {
+        (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     }
 }

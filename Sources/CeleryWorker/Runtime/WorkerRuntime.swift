@@ -390,7 +390,7 @@ public final class WorkerRuntime: Sendable {
         guard policy.taskLimit != nil || policy.watchesMemory else { return }
         let memory =
             policy.watchesMemory
-            ? (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)).flatMap(RecyclePolicy.anonymousKiB)
+            ? RecyclePolicy.anonymousKiB(status: RecyclePolicy.processStatus())
             : nil
         guard let reason = policy.reason(processed: processed, anonymousKiB: memory) else { return }
         requestRecycle(reason)
