@@ -12,6 +12,8 @@ public final class InMemoryResultStore: ResultStore {
         var records: [String: ResultRecord] = [:]
         var keys: [String: String] = [:]
         var refuseWrites = 0
+        /// Queued writes and barriers while writes are held, in order.
+        var held: [@Sendable () -> Void]?
     }
     private let state = Mutex(State())
 
@@ -20,6 +22,35 @@ public final class InMemoryResultStore: ResultStore {
 
     /// The next `count` writes fail as a Redis refusal would.
     public func refuseWrites(_ count: Int) { state.withLock { $0.refuseWrites = count } }
+
+    /// Queued writes (and the barriers behind them) wait from now on, as a slow writer's do,
+    /// until ``releaseWrites()``.
+    public func holdWrites() { state.withLock { $0.held = $0.held ?? [] } }
+
+    /// Runs the held writes and barriers in order (a job queued meanwhile waits behind them), and
+    /// stops holding.
+    public func releaseWrites() {
+        while let job = state.withLock({ state -> (@Sendable () -> Void)? in
+            guard let first = state.held?.first else {
+                state.held = nil
+                return nil
+            }
+            state.held?.removeFirst()
+            return first
+        }) {
+            job()
+        }
+    }
+
+    /// Runs `job` now, or queues it while writes are held.
+    private func inOrder(_ job: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            guard state.held != nil else { return true }
+            state.held?.append(job)
+            return false
+        }
+        if now { job() }
+    }
 
     /// The stored state of a task.
     public func record(_ taskID: String) -> ResultRecord? { state.withLock { $0.records[taskID] } }
@@ -34,8 +65,17 @@ public final class InMemoryResultStore: ResultStore {
         _ record: ResultRecord, written: (@Sendable () -> Void)?,
         completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void
     ) {
-        written?()
-        completion(Result { () throws(RedisError) -> Bool in try write(record) })
+        inOrder { [self] in
+            written?()
+            completion(Result { () throws(RedisError) -> Bool in try write(record) })
+        }
+    }
+
+    public func afterQueuedWrites(_ body: @escaping @Sendable () -> Void) {
+        inOrder {
+            self.journal.record("barrier")
+            body()
+        }
     }
 
     private func write(_ record: ResultRecord) throws(RedisError) -> Bool {

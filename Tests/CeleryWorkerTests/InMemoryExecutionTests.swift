@@ -81,6 +81,27 @@ struct InMemoryExecutionTests {
         #expect(runtime.processed == 1 && runtime.room == runtime.configuration.prefetchLimit)
     }
 
+    /// The early-ack gate: a slot moves on before its result is written, so the next task's ack
+    /// must wait for that write, or a kill -9 would lose a finished task that is not running.
+    @Test func anEarlyAckNeverOvertakesAResultFinishedBeforeItsTaskStarted() async {
+        let runtime = runtime()
+        results.holdWrites()
+        let (first, firstPopped) = message("test.counted")
+        let (second, secondPopped) = message("test.counted")
+        await drain(runtime, [firstPopped, secondPopped])
+        #expect(runs.value == 2)
+        #expect(!journal.entries.contains { $0.hasPrefix("ack") }, "\(journal.entries)")
+        #expect(runtime.earlyAcks.pending == 2)
+        results.releaseWrites()
+        let firstAck = journal.index(of: "ack \(first.deliveryTag)")
+        let firstStore = journal.index(of: "store \(first.id) SUCCESS")
+        let secondAck = journal.index(of: "ack \(second.deliveryTag)")
+        #expect(firstAck != nil && firstStore != nil && secondAck != nil, "\(journal.entries)")
+        #expect(firstStore! < secondAck!, "\(journal.entries)")
+        #expect(runtime.earlyAcks.pending == 0)
+        await runtime.earlyAcks.flush(within: 1)
+    }
+
     @Test func acksLateAcknowledgesOnlyAfterTheResultIsStored() async {
         let runtime = runtime(acksLate: true)
         let (sent, popped) = message("t.integration.tasks.add", args: [2, 3])

@@ -58,6 +58,12 @@ public final class RedisPipelineThread: @unchecked Sendable {
         enqueue(.batch(commands: commands, written: written, completion: completion))
     }
 
+    /// Runs `body` once every job queued before this call is in the socket buffer or has failed:
+    /// a barrier that costs no round trip of its own (it rides on the next pipeline).
+    public func afterQueued(_ body: @escaping @Sendable () -> Void) {
+        enqueue(.batch(commands: [], written: body, completion: { _ in }))
+    }
+
     /// Queues a transaction `MULTI; prefix + items for each prefix; EXEC` that may share its
     /// MULTI/EXEC with directly adjacent transactions of the same prefixes (e.g. acks:
     /// `ZREM unacked_index tags…` + `HDEL unacked tags…`). The completion receives the replies
@@ -188,6 +194,11 @@ public final class RedisPipelineThread: @unchecked Sendable {
         _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)],
         written: [@Sendable () -> Void]
     ) {
+        if commands.isEmpty {  // barriers alone: everything before them is already out
+            for callback in written { callback() }
+            for (_, completion) in completions { completion(.success([])) }
+            return
+        }
         var announced = false
         let result = withRetries { (connection: RedisConnection) throws(RedisError) in
             let replies = try connection.pipeline(commands) {

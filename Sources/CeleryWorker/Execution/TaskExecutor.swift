@@ -81,6 +81,8 @@ final class TaskExecutor: Service, Sendable {
             await loops.wait()
             await runtime.sideTasks.wait()
         }
+        // The broker's writer stops after this service: hand it every early ack first.
+        await runtime.earlyAcks.flush(within: runtime.isCold ? 0.3 : nil)
         finished.leave()
     }
 
@@ -102,7 +104,7 @@ final class TaskExecutor: Service, Sendable {
         case .run(let acknowledgeFirst, let checkStoredResult):
             // `inspect stats` totals count accepted tasks, as Celery's `task_accepted` does.
             runtime.totals.withLock { $0[request.task, default: 0] += 1 }
-            if acknowledgeFirst { runtime.broker.ack([message.tag]) }
+            if acknowledgeFirst { runtime.earlyAcks.acknowledge(message.tag) }
             if checkStoredResult, await alreadySucceeded(request) {
                 logger.warning(
                     "Task \(request.displayName)[\(request.id)] already succeeded; the redelivered message is not run again",

@@ -79,6 +79,9 @@ public final class ResultBackend: ResultStore {
         }
     }
 
+    /// Runs `body` once the writes queued before it are in the socket buffer or failed.
+    public func afterQueuedWrites(_ body: @escaping @Sendable () -> Void) { pipeline.afterQueued(body) }
+
     /// Whether the script wrote (1) or the guard kept a stored SUCCESS (0).
     private static func written(_ replies: [RedisReply]) -> Result<Bool, RedisError> {
         Result { () throws(RedisError) -> Bool in try replies[0].check().integer == 1 }

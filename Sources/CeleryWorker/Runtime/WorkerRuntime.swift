@@ -30,6 +30,8 @@ public final class WorkerRuntime: Sendable {
     let sideTasks = WaitGroup()
     /// Early-acked results queued and not yet in the socket buffer, at most `concurrency`.
     let unwritten: UnwrittenResults
+    /// Early acks, each sent once the results queued before its task started are written.
+    let earlyAcks: EarlyAcks
     /// systemd's notification socket (a no-op outside a `Type=notify` unit).
     let notifier: SystemdNotifier
     private let lifecycle = Mutex(Lifecycle())
@@ -73,6 +75,7 @@ public final class WorkerRuntime: Sendable {
         self.autoscaleBounds = Mutex(configuration.autoscale)
         self.consumedQueues = Mutex(configuration.queues)
         self.unwritten = UnwrittenResults(limit: configuration.concurrency)
+        self.earlyAcks = EarlyAcks(broker: self.broker, backend: self.backend)
         self.events = EventPublisher(configuration: configuration, broker: self.broker)
     }
 

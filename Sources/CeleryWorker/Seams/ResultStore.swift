@@ -13,6 +13,9 @@ public protocol ResultStore: Service, Sendable {
     func enqueue(
         _ record: ResultRecord, written: (@Sendable () -> Void)?,
         completion: @escaping @Sendable (Result<Bool, RedisError>) -> Void)
+    /// Runs `body` once every write queued before this call is in the socket buffer or has failed
+    /// (the early-ack gate: an ack never overtakes the results finished before its task started).
+    func afterQueuedWrites(_ body: @escaping @Sendable () -> Void)
     /// The stored state of a task (nil when PENDING).
     func fetch(taskID: String) async throws(RedisError) -> ResultRecord?
     /// Adds a header task's join entry to its chord (nil when the chord is already complete).
