@@ -178,6 +178,7 @@ struct WorkerCommand: AsyncParsableCommand {
             sink = .standardError
         }
         LoggingSystem.bootstrap { _ in CeleryLogHandler(level: options.level, sink: sink) }
+        defer { sink.flush() }
         let logger = Logger(label: "sigma-worker")
         for warning in ignoredOptionWarnings() { logger.warning("\(warning)") }
 
@@ -205,6 +206,7 @@ struct WorkerCommand: AsyncParsableCommand {
         await services?.shutdown()
         if runtime.replacementReason != nil || runtime.restartRequested {
             if let pidPath { Pidfile.remove(at: pidPath) }
+            sink.flush()
             ProcessReplacement.execute(logger: logger)
             throw ExitCode(1)  // exec failed: exit non-zero so a supervisor restarts the worker
         }

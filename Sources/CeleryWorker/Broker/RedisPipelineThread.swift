@@ -3,10 +3,13 @@ import Logging
 
 /// A dedicated thread that owns one Redis connection and executes queued work in order.
 ///
-/// Consecutive `batch` jobs queued while the thread was busy go out in **one** pipeline (one
-/// round trip), which is what makes acks and result writes cheap under load. `exclusive` jobs
-/// get the connection to themselves (WATCH/MULTI sequences). After a connection loss the thread
-/// reconnects with exponential backoff, logs once per outage, and retries the job.
+/// Consecutive `batch` jobs queued while the thread was busy go out in **one** write, which is
+/// what makes acks and result writes cheap under load, and the thread does not wait for their
+/// replies before it writes the next ones: replies are read as they come (`poll` on the socket
+/// and on a wake-up descriptor), so a queued write waits for nothing but the previous write,
+/// never for a round trip. `exclusive` jobs get the connection to themselves (WATCH/MULTI
+/// sequences) once every reply due has come. After a connection loss the thread reconnects with
+/// exponential backoff, logs once per outage, and sends everything still unanswered again.
 public final class RedisPipelineThread: @unchecked Sendable {
     /// A unit of work.
     enum Job {
@@ -35,6 +38,24 @@ public final class RedisPipelineThread: @unchecked Sendable {
     private var outage = false
     private var thread: Thread?
     private var failFast = false
+    /// Written commands whose replies are still due, oldest first (only the thread touches it).
+    private var inFlight: [InFlight] = []
+    /// When the outage of the in-flight batches began, and its backoff.
+    private var outageStarted: Date?
+    private var outagePolicy = ReconnectPolicy()
+    /// Replies of `inFlight[0]` read so far.
+    private var partial: [RedisReply] = []
+    /// A pipe whose read end wakes the thread from `poll` when a job is queued while replies are due.
+    private let wakeup: Int32
+    private let wakeupWriter: Int32
+    /// Whether the thread is (about to be) in `poll` and must be woken through `wakeup`.
+    private var polling = false
+
+    /// Commands written together, with the completions of the jobs they came from.
+    private struct InFlight {
+        var commands: [[[UInt8]]]
+        var completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)]
+    }
     /// Gives up on a job after this many seconds of failed reconnection (the job's completion gets the error).
     let retryBudget: Double
 
@@ -44,10 +65,22 @@ public final class RedisPipelineThread: @unchecked Sendable {
         self.logger = logger
         self.name = name
         self.retryBudget = retryBudget
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        }
+        self.wakeup = ends[0]
+        self.wakeupWriter = ends[1]
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = name
         self.thread = thread
         thread.start()
+    }
+
+    deinit {
+        close(wakeup)
+        close(wakeupWriter)
     }
 
     /// Queues commands for the shared pipeline.
@@ -127,15 +160,21 @@ public final class RedisPipelineThread: @unchecked Sendable {
     private func enqueue(_ job: Job) {
         condition.lock()
         jobs.append(job)
+        let wake = polling
+        polling = false
         condition.signal()
         condition.unlock()
+        if wake {
+            var byte: UInt8 = 1
+            _ = Glibc.write(wakeupWriter, &byte, 1)
+        }
     }
 
     private func loop() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping {
+            while jobs.isEmpty && inFlight.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty && inFlight.isEmpty {  // stopping, and nothing is left
                 connection?.close()
                 connection = nil
                 finished = true
@@ -145,12 +184,19 @@ public final class RedisPipelineThread: @unchecked Sendable {
                 for waiter in waiters { waiter.resume() }
                 return
             }
+            if jobs.isEmpty {  // replies are due and nothing is queued: wait for either
+                polling = true
+                condition.unlock()
+                awaitReplies(watchingJobs: true)
+                continue
+            }
             let pending = jobs
             jobs.removeAll(keepingCapacity: true)
             condition.unlock()
             var index = 0
             while index < pending.count {
                 if case .exclusive(let body, let failure) = pending[index] {
+                    while !inFlight.isEmpty { awaitReplies(watchingJobs: false) }
                     runExclusive(body, failure: failure)
                     index += 1
                     continue
@@ -185,39 +231,119 @@ public final class RedisPipelineThread: @unchecked Sendable {
                         for completion in group { completions.append((range, completion)) }
                     }
                 }
-                runBatch(commands, completions, written: written)
+                send(InFlight(commands: commands, completions: completions), written: written)
             }
         }
     }
 
-    private func runBatch(
-        _ commands: [[[UInt8]]], _ completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)],
-        written: [@Sendable () -> Void]
-    ) {
-        if commands.isEmpty {  // barriers alone: everything before them is already out
+    /// Writes one batch behind the ones in flight; its replies are read later, in order. The
+    /// `written` callbacks run once it is in the socket buffer (or has failed for good).
+    private func send(_ batch: InFlight, written: [@Sendable () -> Void]) {
+        if batch.commands.isEmpty {  // barriers alone: everything before them is already out
             for callback in written { callback() }
-            for (_, completion) in completions { completion(.success([])) }
+            for (_, completion) in batch.completions { completion(.success([])) }
             return
         }
-        var announced = false
-        let result = withRetries { (connection: RedisConnection) throws(RedisError) in
-            let replies = try connection.pipeline(commands) {
-                guard !announced else { return }
-                announced = true
-                for callback in written { callback() }
-            }
-            // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
-            if let transient = replies.first(where: \.isTransientError), case .error(let message) = transient {
-                throw RedisError(.unavailable, message)
-            }
-            return replies
+        inFlight.append(batch)
+        do throws(RedisError) {
+            try currentConnection().write(batch.commands)
+        } catch {
+            recover(from: error)  // sends it again with the rest, or fails them all
         }
-        switch result {
-        case .success(let replies):
-            for (range, completion) in completions { completion(.success(Array(replies[range]))) }
-        case .failure(let error):
-            if !announced { for callback in written { callback() } }
-            for (_, completion) in completions { completion(.failure(error)) }
+        for callback in written { callback() }
+    }
+
+    /// Waits until the socket has replies (or, when `watchingJobs`, a job was queued), then
+    /// completes every batch whose replies are all in.
+    private func awaitReplies(watchingJobs: Bool) {
+        guard let connection, let descriptor = connection.descriptor else {
+            recover(from: RedisError(.connection, "the connection is closed"))
+            return
+        }
+        var descriptors = [
+            pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&descriptors, watchingJobs ? 2 : 1, 30_000)
+        if watchingJobs {
+            condition.lock()
+            polling = false
+            condition.unlock()
+            if descriptors[1].revents != 0 {
+                var drained = [UInt8](repeating: 0, count: 64)
+                _ = read(wakeup, &drained, drained.count)
+            }
+        }
+        if ready == 0 {
+            recover(from: RedisError(.connection, "connection to \(url) lost: no reply for 30 s"))
+            return
+        }
+        guard ready > 0, descriptors[0].revents != 0 else { return }  // EINTR, or only a wake-up
+        do throws(RedisError) {
+            try connection.readAvailable()
+            while let reply = try connection.bufferedReply() {
+                partial.append(reply)
+                guard partial.count == inFlight[0].commands.count else { continue }
+                // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
+                if let transient = partial.first(where: \.isTransientError), case .error(let message) = transient {
+                    throw RedisError(.unavailable, message)
+                }
+                let replies = partial
+                partial.removeAll(keepingCapacity: true)
+                let batch = inFlight.removeFirst()
+                outageStarted = nil
+                outagePolicy = ReconnectPolicy()
+                if outage {
+                    outage = false
+                    logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))", metadata: ["thread": "\(name)"])
+                }
+                for (range, completion) in batch.completions { completion(.success(Array(replies[range]))) }
+                if inFlight.isEmpty { return }
+            }
+        } catch {
+            recover(from: error)
+        }
+    }
+
+    /// After a failed write or read: reconnects with the worker's ``ReconnectPolicy`` and writes
+    /// every batch still unanswered again, in order; once the outage has lasted `retryBudget`
+    /// seconds (at once after ``stopRetrying()``, one second when stopping) their completions get
+    /// the error instead.
+    private func recover(from error: RedisError) {
+        var error = error
+        connection?.close()
+        connection = nil
+        partial.removeAll()
+        let started = outageStarted ?? Date()
+        outageStarted = started
+        while true {
+            guard error.code == .connection || error.code == .unavailable else { break }
+            let failure = outagePolicy.failed()
+            if !outage {
+                outage = true
+                let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
+                logger.error("\(name): \(line)")
+            }
+            let giveUp = condition.withLock { failFast || (stopping && Date().timeIntervalSince(started) > 1) }
+            if giveUp || Date().timeIntervalSince(started) > retryBudget { break }
+            condition.lock()
+            _ = condition.wait(until: Date().addingTimeInterval(failure.delay))
+            condition.unlock()
+            do throws(RedisError) {
+                let fresh = try currentConnection()
+                for batch in inFlight { try fresh.write(batch.commands) }
+                return
+            } catch let again {
+                connection = nil
+                error = again
+            }
+        }
+        outageStarted = nil
+        outagePolicy = ReconnectPolicy()
+        let failed = inFlight
+        inFlight.removeAll()
+        for batch in failed {
+            for (_, completion) in batch.completions { completion(.failure(error)) }
         }
     }
 
@@ -237,6 +363,8 @@ public final class RedisPipelineThread: @unchecked Sendable {
             do throws(RedisError) {
                 let connection = try currentConnection()
                 let value = try body(connection)
+                outageStarted = nil
+                outagePolicy = ReconnectPolicy()
                 if outage {
                     outage = false
                     logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))", metadata: ["thread": "\(name)"])

@@ -12,7 +12,15 @@ public struct CeleryLogHandler: LogHandler {
             case file(WatchedLogFile)
         }
 
-        private let target: Mutex<Target>
+        /// Lines waiting for the writer, and whether a thread is writing. The target itself is only
+        /// touched by the thread that set `writing`.
+        private struct Queue {
+            var pending: [UInt8] = []
+            var writing = false
+        }
+
+        private let target: Target
+        private let queue = Mutex(Queue())
 
         /// Standard error.
         public static let standardError = Sink(target: .descriptor(2))
@@ -23,14 +31,40 @@ public struct CeleryLogHandler: LogHandler {
             Sink(target: .file(try WatchedLogFile(path: path)))
         }
 
-        private init(target: Target) { self.target = Mutex(target) }
+        private init(target: Target) { self.target = target }
 
-        /// Writes one line under the lock (whole lines, never interleaved).
+        /// Returns once every line handed over so far is written (before the process exits or
+        /// replaces itself: a line another thread appended may still be waiting for the writer).
+        public func flush() {
+            while queue.withLock({ $0.writing }) { usleep(200) }
+        }
+
+        /// Writes one whole line; lines are never interleaved and keep their order. A thread that
+        /// finds another writing only appends its line and goes on: the writing thread takes it in
+        /// its next write(2) before it returns. So slots never queue behind a write system call,
+        /// and a burst of lines costs one system call.
         func write(_ line: String) {
             var line = line
-            target.withLock { target in
-                line.withUTF8 { bytes in
-                    let raw = UnsafeRawBufferPointer(bytes)
+            let writer = queue.withLock { queue -> Bool in
+                line.withUTF8 { queue.pending.append(contentsOf: $0) }
+                guard !queue.writing else { return false }
+                queue.writing = true
+                return true
+            }
+            guard writer else { return }
+            var chunk: [UInt8] = []
+            while true {
+                chunk.removeAll(keepingCapacity: true)
+                let more = queue.withLock { queue -> Bool in
+                    guard !queue.pending.isEmpty else {
+                        queue.writing = false
+                        return false
+                    }
+                    swap(&chunk, &queue.pending)  // the emptied buffer collects the next lines
+                    return true
+                }
+                guard more else { return }
+                chunk.withUnsafeBytes { raw in
                     switch target {
                     case .file(let file):
                         file.write(raw)

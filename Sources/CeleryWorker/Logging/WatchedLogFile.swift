@@ -13,7 +13,7 @@ import Foundation
 /// line): a line written in the 0.1 s after a `create` rotation lands in the rotated file,
 /// never nowhere, and a busy worker does not pay two `stat` calls per task.
 ///
-/// Not thread-safe on its own (hence unchecked): ``CeleryLogHandler/Sink`` calls it under its lock.
+/// Not thread-safe on its own (hence unchecked): ``CeleryLogHandler/Sink`` lets one thread at a time write.
 final class WatchedLogFile: @unchecked Sendable {
     let path: String
     private var descriptor: Int32 = -1

@@ -88,6 +88,41 @@ public final class RedisConnection: @unchecked Sendable {
         return replies
     }
 
+    // MARK: Pipelining across round trips (the pipeline thread writes while replies are due)
+
+    /// The socket, for `poll`.
+    public var descriptor: Int32? { context.map { $0.pointee.fd } }
+
+    /// Writes commands to the socket without reading anything (their replies come later, in
+    /// order, through ``readAvailable()`` and ``bufferedReply()``).
+    public func write(_ commands: [[[UInt8]]]) throws(RedisError) {
+        guard let context else { throw RedisError(.connection, "the connection is closed") }
+        for arguments in commands {
+            guard Self.append(context, arguments) == REDIS_OK else { throw failure(context) }
+        }
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure(context) }
+        }
+    }
+
+    /// Reads what the socket holds into the reply buffer (one read: call it when `poll` says
+    /// the socket is readable, so it does not block).
+    public func readAvailable() throws(RedisError) {
+        guard let context else { throw RedisError(.connection, "the connection is closed") }
+        guard redisBufferRead(context) == REDIS_OK else { throw failure(context) }
+    }
+
+    /// The next complete reply already read, if any.
+    public func bufferedReply() throws(RedisError) -> RedisReply? {
+        guard let context else { throw RedisError(.connection, "the connection is closed") }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else { throw failure(context) }
+        guard let raw else { return nil }
+        defer { freeReplyObject(raw) }
+        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
     /// Waits for the next reply without sending anything (pub/sub messages after a
     /// (P)SUBSCRIBE).
     public func readReply() throws(RedisError) -> RedisReply {
