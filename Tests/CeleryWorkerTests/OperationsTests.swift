@@ -99,6 +99,36 @@ import Testing
         #expect((fresh + rotated).contains("right after rename"), "nothing lost")
     }
 
+    /// Threads that log at once never interleave or lose lines, and each thread's lines keep
+    /// their order (one thread writes while the others only append).
+    @Test func linesLoggedFromManyThreadsStayWholeAndInOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("worker.log").path
+        let sink = try CeleryLogHandler.Sink.file(path)
+        let logger = Logger(label: "t") { _ in CeleryLogHandler(level: .info, sink: sink) }
+        let threads = 8, lines = 2_000
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for line in 0..<lines { logger.info("thread \(thread) line \(line) \(String(repeating: "x", count: 40))") }
+        }
+        sink.flush()
+        let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == threads * lines)
+        var next = [Int](repeating: 0, count: threads)
+        for text in written {
+            let words = text.split(separator: " ")
+            guard let at = words.firstIndex(of: "thread"), at + 3 < words.count,
+                let thread = Int(words[at + 1]), let line = Int(words[at + 3]), words.last?.count == 40
+            else {
+                Issue.record("a torn line: \(text)")
+                continue
+            }
+            #expect(line == next[thread], "thread \(thread): line \(line) after \(next[thread] - 1)")
+            next[thread] = line + 1
+        }
+    }
+
     @Test func anUnopenableLogFileIsSaidPlainly() {
         let error = #expect(throws: LogFileError.self) {
             _ = try CeleryLogHandler.Sink.file("/nonexistent-folder/x/worker.log")

@@ -2,6 +2,7 @@ import CeleryWire
 import CeleryWorker
 import Foundation
 import SigmaTestSupport
+import Synchronization
 import Testing
 
 /// The real Python Celery client talks to sigma-worker through a real Redis and cannot tell it
@@ -465,6 +466,36 @@ struct WorkerInteropTests {
         let log = (try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? ""
         #expect(log.contains("consumer: Connection to broker lost. Trying to re-establish the connection..."))
         #expect(log.components(separatedBy: "] Connected to redis://:**@").count >= 3, "Connected again: \(log)")
+    }
+
+    /// The pipeline thread writes batches while earlier replies are due: replies still reach
+    /// their completions in order, and an exclusive job runs only once every earlier reply came.
+    @Test func thePipelineThreadKeepsOrderWhileWritingAhead() async throws {
+        let thread = RedisPipelineThread(
+            name: "order-test", url: try RedisURL(parsing: WorkerHarness.backendURL), logger: WorkerHarness.logger)
+        let key = "pipeline-order-\(UUID().uuidString)"
+        let values = Mutex<[Int]>([])
+        let total = 3_000
+        for index in 1...total {
+            if index % 500 == 0 {
+                let seen = try await thread.exclusive { (connection: RedisConnection) throws(RedisError) in
+                    try connection.command(["GET", key]).string
+                }
+                #expect(seen == String(index - index / 500), "the exclusive GET overtook an INCR")  // INCRs sent so far
+                continue
+            }
+            thread.send([["INCR", key].map { Array($0.utf8) }]) { result in
+                if case .success(let replies) = result, let value = replies.first?.integer {
+                    values.withLock { $0.append(Int(value)) }
+                }
+            }
+        }
+        let last = try await thread.send([["GET", key], ["DEL", key]].map { $0.map { Array($0.utf8) } })
+        let expected = total - total / 500
+        #expect(last.first?.string == String(expected))
+        let received = values.withLock { $0 }
+        #expect(received == Array(1...expected), "replies out of order or missing")
+        await thread.stop()
     }
 
     /// A server that answers BUSY (a long script; LOADING after a restart is the same kind of
