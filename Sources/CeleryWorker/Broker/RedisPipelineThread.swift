@@ -1,15 +1,22 @@
 import Foundation
 import Logging
 
-/// A dedicated thread that owns one Redis connection and executes queued work in order.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A connection that executes queued work in order, as a session of a ``RedisSessionThread``
+/// (the one connection-thread type: connect, reconnect with the worker's ``ReconnectPolicy``,
+/// one line per outage in Celery's wording).
 ///
 /// Consecutive `batch` jobs queued while the thread was busy go out in **one** write, which is
 /// what makes acks and result writes cheap under load, and the thread does not wait for their
 /// replies before it writes the next ones: replies are read as they come (`poll` on the socket
-/// and on a wake-up descriptor), so a queued write waits for nothing but the previous write,
-/// never for a round trip. `exclusive` jobs get the connection to themselves (WATCH/MULTI
-/// sequences) once every reply due has come. After a connection loss the thread reconnects with
-/// exponential backoff, logs once per outage, and sends everything still unanswered again.
+/// and on a wake-up pipe), so a queued write waits for nothing but the previous write, never
+/// for a round trip. `exclusive` jobs get the connection to themselves (WATCH/MULTI sequences)
+/// once every reply due has come. After a connection loss everything unanswered is written
+/// again, in order, on the next connection; once an outage has lasted `retryBudget` seconds (at
+/// once after ``stopRetrying()``, one second when stopping) the waiting jobs fail instead.
 public final class RedisPipelineThread: @unchecked Sendable {
     /// A unit of work.
     enum Job {
@@ -26,40 +33,48 @@ public final class RedisPipelineThread: @unchecked Sendable {
             prefixes: [[[UInt8]]], items: [[UInt8]], completion: @Sendable (Result<[RedisReply], RedisError>) -> Void)
     }
 
-    private let url: RedisURL
-    private let logger: Logger
-    private let name: String
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var stopping = false
-    private var finished = false
-    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
-    private var connection: RedisConnection?
-    private var outage = false
-    private var thread: Thread?
-    private var failFast = false
-    /// Written commands whose replies are still due, oldest first (only the thread touches it).
-    private var inFlight: [InFlight] = []
-    /// When the outage of the in-flight batches began, and its backoff.
-    private var outageStarted: Date?
-    private var outagePolicy = ReconnectPolicy()
-    /// Replies of `inFlight[0]` read so far.
-    private var partial: [RedisReply] = []
-    /// A pipe whose read end wakes the thread from `poll` when a job is queued while replies are due.
-    private let wakeup: Int32
-    private let wakeupWriter: Int32
-    /// Whether the thread is (about to be) in `poll` and must be woken through `wakeup`.
-    private var polling = false
-
     /// Commands written together, with the completions of the jobs they came from.
     private struct InFlight {
         var commands: [[[UInt8]]]
         var completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)]
+        /// `written` callbacks not yet run (the first write failed; they run once it is out).
+        var unannounced: [@Sendable () -> Void]
     }
-    /// Gives up on a job after this many seconds of failed reconnection (the job's completion gets the error).
+
+    private let url: RedisURL
+    private let logger: Logger
+    private let name: String
+    /// Gives up on the waiting jobs after this many seconds of outage (their completions get the error).
     let retryBudget: Double
 
-    /// Starts the thread; the connection is opened on first use.
+    // Shared with the callers, under `condition`.
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopping = false
+    private var failFast = false
+    /// Whether the session thread is (about to be) in `poll` and must be woken through the pipe.
+    private var polling = false
+
+    // The session thread's own.
+    private var session: RedisSessionThread?
+    /// Written batches whose replies are still due, oldest first.
+    private var inFlight: [InFlight] = []
+    /// Replies of `inFlight[0]` read so far.
+    private var partial: [RedisReply] = []
+    /// An exclusive job a connection loss interrupted: it runs again first on the next connection.
+    private var interrupted: Job?
+    /// When the current outage began, and the error that began it.
+    private var outageStarted: Date?
+    private var lastError = RedisError(.connection, "not connected")
+    /// Whether a connection was attempted before, and served since (else that attempt failed).
+    private var attemptedBefore = false
+    private var servedSinceAttempt = false
+
+    /// A pipe whose read end wakes the thread from `poll` when a job is queued while replies are due.
+    private let wakeup: Int32
+    private let wakeupWriter: Int32
+
+    /// Starts the thread; it connects at once and stays connected (reconnecting) until stopped.
     public init(name: String, url: RedisURL, logger: Logger, retryBudget: Double = 30) {
         self.url = url
         self.logger = logger
@@ -67,21 +82,28 @@ public final class RedisPipelineThread: @unchecked Sendable {
         self.retryBudget = retryBudget
         var ends: [Int32] = [-1, -1]
         if pipe(&ends) == 0 {
-            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            for end in ends {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
         }
-        self.wakeup = ends[0]
-        self.wakeupWriter = ends[1]
-        let thread = Thread { [unowned self] in self.loop() }
-        thread.name = name
-        self.thread = thread
-        thread.start()
+        wakeup = ends[0]
+        wakeupWriter = ends[1]
+        let session = RedisSessionThread(
+            name: name, url: url, logger: logger, commandTimeout: 30, outageLabel: name,
+            restoredMessage: ReconnectPolicy.connectedMessage(url: "\(url)"),
+            pulse: { [self] in beforeConnecting() },  // the session keeps this object alive until it ends
+            session: { [self] connection, thread throws(RedisError) in try serve(connection, thread) })
+        self.session = session
+        session.start()
     }
 
     deinit {
         close(wakeup)
         close(wakeupWriter)
     }
+
+    // MARK: Queueing work
 
     /// Queues commands for the shared pipeline.
     public func send(
@@ -92,7 +114,7 @@ public final class RedisPipelineThread: @unchecked Sendable {
     }
 
     /// Runs `body` once every job queued before this call is in the socket buffer or has failed:
-    /// a barrier that costs no round trip of its own (it rides on the next pipeline).
+    /// a barrier that costs no round trip of its own (it rides on the next write).
     public func afterQueued(_ body: @escaping @Sendable () -> Void) {
         enqueue(.batch(commands: [], written: body, completion: { _ in }))
     }
@@ -134,18 +156,13 @@ public final class RedisPipelineThread: @unchecked Sendable {
     /// Finishes the queued jobs, then ends the thread and closes the connection; returns when
     /// that is done (so nothing queued is lost when the process exits next).
     public func stop() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            condition.lock()
+        condition.withLock {
             stopping = true
-            if finished {
-                condition.unlock()
-                continuation.resume()
-                return
-            }
-            stopWaiters.append(continuation)
-            condition.signal()
-            condition.unlock()
+            condition.broadcast()
         }
+        wake()
+        session?.nudge()  // a backoff pause ends now: the next attempt sees `stopping`
+        await session?.finished.wait()
     }
 
     /// From now on a job whose connection fails fails at once instead of retrying (shutdown:
@@ -155,63 +172,97 @@ public final class RedisPipelineThread: @unchecked Sendable {
         failFast = true
         condition.broadcast()
         condition.unlock()
+        session?.nudge()
     }
 
     private func enqueue(_ job: Job) {
         condition.lock()
         jobs.append(job)
-        let wake = polling
+        let wakeThread = polling
         polling = false
         condition.signal()
         condition.unlock()
-        if wake {
-            var byte: UInt8 = 1
-            _ = Glibc.write(wakeupWriter, &byte, 1)
+        if wakeThread { wake() }
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeupWriter, &byte, 1)
+    }
+
+    // MARK: The session (on the session thread)
+
+    /// One connection's life: write again what the last one left unanswered, then serve the
+    /// queue until stopped with nothing left. Throws on a connection loss (the session thread
+    /// reconnects and calls it again).
+    private func serve(_ connection: RedisConnection, _ thread: RedisSessionThread) throws(RedisError) {
+        servedSinceAttempt = true
+        do throws(RedisError) {
+            partial.removeAll()
+            for index in inFlight.indices {
+                try connection.write(inFlight[index].commands)
+                announce(&inFlight[index])
+            }
+            if let job = interrupted {
+                interrupted = nil
+                try run([job], connection, thread)
+            }
+            while true {
+                condition.lock()
+                while jobs.isEmpty && inFlight.isEmpty && !stopping { condition.wait() }
+                if jobs.isEmpty && inFlight.isEmpty {  // stopping, and nothing is left: the session ends
+                    condition.unlock()
+                    return
+                }
+                if jobs.isEmpty {  // replies are due and nothing is queued: wait for either
+                    polling = true
+                    condition.unlock()
+                    try awaitReplies(connection, thread, watchingJobs: true)
+                    continue
+                }
+                let pending = jobs
+                jobs.removeAll(keepingCapacity: true)
+                condition.unlock()
+                try run(pending, connection, thread)
+            }
+        } catch {
+            if outageStarted == nil { outageStarted = Date() }
+            lastError = error
+            throw error
         }
     }
 
-    private func loop() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty && inFlight.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && inFlight.isEmpty {  // stopping, and nothing is left
-                connection?.close()
-                connection = nil
-                finished = true
-                let waiters = stopWaiters
-                stopWaiters.removeAll()
-                condition.unlock()
-                for waiter in waiters { waiter.resume() }
-                return
-            }
-            if jobs.isEmpty {  // replies are due and nothing is queued: wait for either
-                polling = true
-                condition.unlock()
-                awaitReplies(watchingJobs: true)
-                continue
-            }
-            let pending = jobs
-            jobs.removeAll(keepingCapacity: true)
-            condition.unlock()
-            var index = 0
+    /// Writes the jobs in order (consecutive batches in one write). On a connection loss the
+    /// jobs not yet written go back to the front of the queue.
+    private func run(_ pending: [Job], _ connection: RedisConnection, _ thread: RedisSessionThread)
+        throws(RedisError)
+    {
+        var index = 0
+        do throws(RedisError) {
             while index < pending.count {
                 if case .exclusive(let body, let failure) = pending[index] {
-                    while !inFlight.isEmpty { awaitReplies(watchingJobs: false) }
-                    runExclusive(body, failure: failure)
+                    while !inFlight.isEmpty { try awaitReplies(connection, thread, watchingJobs: false) }
+                    interrupted = pending[index]
                     index += 1
+                    do throws(RedisError) {
+                        try body(connection)
+                    } catch  where error.code != .connection && error.code != .unavailable {
+                        failure(error)  // the server refused: the job fails, the connection is fine
+                    }
+                    interrupted = nil
+                    thread.healthy()
                     continue
                 }
-                var commands: [[[UInt8]]] = []
-                var completions: [(Range<Int>, @Sendable (Result<[RedisReply], RedisError>) -> Void)] = []
-                var written: [@Sendable () -> Void] = []
+                var batch = InFlight(commands: [], completions: [], unannounced: [])
                 batching: while index < pending.count {
                     switch pending[index] {
                     case .exclusive:
                         break batching
-                    case .batch(let batch, let sent, let completion):
-                        completions.append((commands.count..<commands.count + batch.count, completion))
-                        commands.append(contentsOf: batch)
-                        if let sent { written.append(sent) }
+                    case .batch(let commands, let sent, let completion):
+                        batch.completions.append(
+                            (batch.commands.count..<batch.commands.count + commands.count, completion))
+                        batch.commands.append(contentsOf: commands)
+                        if let sent { batch.unannounced.append(sent) }
                         index += 1
                     case .mergeable(let prefixes, var items, let completion):
                         var group = [completion]
@@ -224,175 +275,114 @@ public final class RedisPipelineThread: @unchecked Sendable {
                             group.append(completion)
                             index += 1
                         }
-                        let range = commands.count..<commands.count + prefixes.count + 2
-                        commands.append(["MULTI".bytes])
-                        for prefix in prefixes { commands.append(prefix + items) }
-                        commands.append(["EXEC".bytes])
-                        for completion in group { completions.append((range, completion)) }
+                        let range = batch.commands.count..<batch.commands.count + prefixes.count + 2
+                        batch.commands.append(["MULTI".bytes])
+                        for prefix in prefixes { batch.commands.append(prefix + items) }
+                        batch.commands.append(["EXEC".bytes])
+                        for completion in group { batch.completions.append((range, completion)) }
                     }
                 }
-                send(InFlight(commands: commands, completions: completions), written: written)
+                if batch.commands.isEmpty {  // barriers alone: everything before them is already out
+                    announce(&batch)
+                    for (_, completion) in batch.completions { completion(.success([])) }
+                    continue
+                }
+                inFlight.append(batch)
+                try connection.write(batch.commands)
+                announce(&inFlight[inFlight.count - 1])
             }
+        } catch {
+            condition.withLock { jobs.insert(contentsOf: pending[index...], at: 0) }
+            throw error
         }
     }
 
-    /// Writes one batch behind the ones in flight; its replies are read later, in order. The
-    /// `written` callbacks run once it is in the socket buffer (or has failed for good).
-    private func send(_ batch: InFlight, written: [@Sendable () -> Void]) {
-        if batch.commands.isEmpty {  // barriers alone: everything before them is already out
-            for callback in written { callback() }
-            for (_, completion) in batch.completions { completion(.success([])) }
-            return
-        }
-        inFlight.append(batch)
-        do throws(RedisError) {
-            try currentConnection().write(batch.commands)
-        } catch {
-            recover(from: error)  // sends it again with the rest, or fails them all
-        }
-        for callback in written { callback() }
+    /// Runs a batch's `written` callbacks (once).
+    private func announce(_ batch: inout InFlight) {
+        let callbacks = batch.unannounced
+        batch.unannounced.removeAll()
+        for callback in callbacks { callback() }
     }
 
     /// Waits until the socket has replies (or, when `watchingJobs`, a job was queued), then
     /// completes every batch whose replies are all in.
-    private func awaitReplies(watchingJobs: Bool) {
-        guard let connection, let descriptor = connection.descriptor else {
-            recover(from: RedisError(.connection, "the connection is closed"))
-            return
-        }
+    private func awaitReplies(_ connection: RedisConnection, _ thread: RedisSessionThread, watchingJobs: Bool)
+        throws(RedisError)
+    {
+        guard let descriptor = connection.descriptor else { throw RedisError(.connection, "the connection is closed") }
         var descriptors = [
             pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
         ]
         let ready = poll(&descriptors, watchingJobs ? 2 : 1, 30_000)
         if watchingJobs {
-            condition.lock()
-            polling = false
-            condition.unlock()
+            condition.withLock { polling = false }
             if descriptors[1].revents != 0 {
                 var drained = [UInt8](repeating: 0, count: 64)
                 _ = read(wakeup, &drained, drained.count)
             }
         }
-        if ready == 0 {
-            recover(from: RedisError(.connection, "connection to \(url) lost: no reply for 30 s"))
-            return
-        }
+        if ready == 0 { throw RedisError(.connection, "connection to \(url) lost: no reply for 30 s") }
         guard ready > 0, descriptors[0].revents != 0 else { return }  // EINTR, or only a wake-up
-        do throws(RedisError) {
-            try connection.readAvailable()
-            while let reply = try connection.bufferedReply() {
-                partial.append(reply)
-                guard partial.count == inFlight[0].commands.count else { continue }
-                // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
-                if let transient = partial.first(where: \.isTransientError), case .error(let message) = transient {
-                    throw RedisError(.unavailable, message)
-                }
-                let replies = partial
-                partial.removeAll(keepingCapacity: true)
-                let batch = inFlight.removeFirst()
-                outageStarted = nil
-                outagePolicy = ReconnectPolicy()
-                if outage {
-                    outage = false
-                    logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))", metadata: ["thread": "\(name)"])
-                }
-                for (range, completion) in batch.completions { completion(.success(Array(replies[range]))) }
-                if inFlight.isEmpty { return }
+        try connection.readAvailable()
+        while let reply = try connection.bufferedReply() {
+            partial.append(reply)
+            guard partial.count == inFlight[0].commands.count else { continue }
+            // A restarted Redis answers LOADING until its data is back: nothing ran, send it all again.
+            if let transient = partial.first(where: \.isTransientError), case .error(let message) = transient {
+                throw RedisError(.unavailable, message)
             }
-        } catch {
-            recover(from: error)
+            let replies = partial
+            partial.removeAll(keepingCapacity: true)
+            let batch = inFlight.removeFirst()
+            outageStarted = nil
+            thread.healthy()
+            for (range, completion) in batch.completions { completion(.success(Array(replies[range]))) }
+            if inFlight.isEmpty { return }
         }
     }
 
-    /// After a failed write or read: reconnects with the worker's ``ReconnectPolicy`` and writes
-    /// every batch still unanswered again, in order; once the outage has lasted `retryBudget`
-    /// seconds (at once after ``stopRetrying()``, one second when stopping) their completions get
-    /// the error instead.
-    private func recover(from error: RedisError) {
-        var error = error
-        connection?.close()
-        connection = nil
-        partial.removeAll()
-        let started = outageStarted ?? Date()
-        outageStarted = started
-        while true {
-            guard error.code == .connection || error.code == .unavailable else { break }
-            let failure = outagePolicy.failed()
-            if !outage {
-                outage = true
-                let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
-                logger.error("\(name): \(line)")
+    /// Before each connection attempt: once the outage has lasted the retry budget (at once
+    /// after ``stopRetrying()``, one second when stopping), the waiting jobs fail with its error;
+    /// when stopping with nothing left, the session ends.
+    private func beforeConnecting() {
+        if attemptedBefore && !servedSinceAttempt && outageStarted == nil { outageStarted = Date() }  // it failed
+        attemptedBefore = true
+        servedSinceAttempt = false
+        let (failFast, stopping) = condition.withLock { (self.failFast, self.stopping) }
+        if let started = outageStarted, case let elapsed = Date().timeIntervalSince(started),
+            failFast || (stopping && elapsed > 1) || elapsed > retryBudget
+        {
+            let error = session?.lastFailure ?? lastError
+            let failed = inFlight
+            inFlight.removeAll()
+            partial.removeAll()
+            var waiting = condition.withLock { () -> [Job] in
+                defer { jobs.removeAll() }
+                return jobs
             }
-            let giveUp = condition.withLock { failFast || (stopping && Date().timeIntervalSince(started) > 1) }
-            if giveUp || Date().timeIntervalSince(started) > retryBudget { break }
-            condition.lock()
-            _ = condition.wait(until: Date().addingTimeInterval(failure.delay))
-            condition.unlock()
-            do throws(RedisError) {
-                let fresh = try currentConnection()
-                for batch in inFlight { try fresh.write(batch.commands) }
-                return
-            } catch let again {
-                connection = nil
-                error = again
+            if let job = interrupted { waiting.insert(job, at: 0) }
+            interrupted = nil
+            for var batch in failed {
+                announce(&batch)
+                for (_, completion) in batch.completions { completion(.failure(error)) }
             }
+            for job in waiting { Self.fail(job, error) }
+            outageStarted = Date()  // jobs queued from now on get a budget of their own
         }
-        outageStarted = nil
-        outagePolicy = ReconnectPolicy()
-        let failed = inFlight
-        inFlight.removeAll()
-        for batch in failed {
-            for (_, completion) in batch.completions { completion(.failure(error)) }
-        }
+        if stopping, inFlight.isEmpty, interrupted == nil, condition.withLock({ jobs.isEmpty }) { session?.stop() }
     }
 
-    private func runExclusive(
-        _ body: @Sendable (RedisConnection) throws(RedisError) -> Void, failure: @Sendable (RedisError) -> Void
-    ) {
-        let result = withRetries { (connection: RedisConnection) throws(RedisError) in try body(connection) }
-        if case .failure(let error) = result { failure(error) }
-    }
-
-    /// Runs `body` with a live connection, reconnecting with the worker's ``ReconnectPolicy`` on
-    /// connection errors, for up to `retryBudget` seconds (none once ``stopRetrying()`` was called).
-    private func withRetries<T>(_ body: (RedisConnection) throws(RedisError) -> T) -> Result<T, RedisError> {
-        let started = Date()
-        var policy = ReconnectPolicy()
-        while true {
-            do throws(RedisError) {
-                let connection = try currentConnection()
-                let value = try body(connection)
-                outageStarted = nil
-                outagePolicy = ReconnectPolicy()
-                if outage {
-                    outage = false
-                    logger.info("\(ReconnectPolicy.connectedMessage(url: "\(url)"))", metadata: ["thread": "\(name)"])
-                }
-                return .success(value)
-            } catch {
-                guard error.code == .connection || error.code == .unavailable else { return .failure(error) }
-                connection = nil
-                let failure = policy.failed()
-                if !outage {
-                    outage = true
-                    let line = ReconnectPolicy.outageMessage(url: "\(url)", reason: error.message, delay: failure.delay)
-                    logger.error("\(name): \(line)")
-                }
-                let giveUp = condition.withLock { failFast || (stopping && Date().timeIntervalSince(started) > 1) }
-                if giveUp || Date().timeIntervalSince(started) > retryBudget { return .failure(error) }
-                condition.lock()
-                _ = condition.wait(until: Date().addingTimeInterval(failure.delay))
-                condition.unlock()
-            }
+    private static func fail(_ job: Job, _ error: RedisError) {
+        switch job {
+        case .batch(_, let written, let completion):
+            written?()
+            completion(.failure(error))
+        case .exclusive(_, let failure):
+            failure(error)
+        case .mergeable(_, _, let completion):
+            completion(.failure(error))
         }
-    }
-
-    private func currentConnection() throws(RedisError) -> RedisConnection {
-        if let connection { return connection }
-        let fresh = try RedisConnection(url: url, connectTimeout: 5, commandTimeout: 30)
-        connection = fresh
-        return fresh
     }
 }
 

@@ -14,6 +14,7 @@ final class WakeSignal: @unchecked Sendable {
     private var consumerIdle = false
     private var idleEpoch = 0
     private var woken = false
+    private var sleepInterrupted = false
 
     /// Waits up to `timeout` for `room()` to be positive; returns it (0 on timeout or stop).
     func waitForRoom(timeout: Double, _ room: () -> Int) -> Int {
@@ -77,14 +78,23 @@ final class WakeSignal: @unchecked Sendable {
         idleCondition.unlock()
     }
 
-    /// Sleeps up to `seconds`, ending early on stop.
+    /// Sleeps up to `seconds`, ending early on stop or ``interruptSleep()``.
     func sleep(_ seconds: Double) {
         idleCondition.lock()
         defer { idleCondition.unlock() }
         let deadline = Date().addingTimeInterval(seconds)
-        while !stopped {
-            if !idleCondition.wait(until: deadline) { return }
+        while !stopped && !sleepInterrupted {
+            if !idleCondition.wait(until: deadline) { break }
         }
+        sleepInterrupted = false
+    }
+
+    /// Ends the current (or next) ``sleep(_:)`` early, without stopping.
+    func interruptSleep() {
+        idleCondition.lock()
+        sleepInterrupted = true
+        idleCondition.broadcast()
+        idleCondition.unlock()
     }
 
     /// Ends every wait, now and later.

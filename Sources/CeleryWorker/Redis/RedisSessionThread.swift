@@ -6,7 +6,8 @@ import Synchronization
 /// run the session until it throws, then reconnect with the worker's ``ReconnectPolicy`` (one
 /// error line when an outage begins, in Celery's wording, and one line when it ends) until the
 /// session returns or ``stop()`` is called. The consumer, the queue watchers and the control
-/// mailbox are sessions of this type; ``stop()`` interrupts a blocked read at once.
+/// mailbox are sessions of this type, and so are the two writers (``RedisPipelineThread``);
+/// ``stop()`` interrupts a blocked read at once.
 final class RedisSessionThread: @unchecked Sendable {
     /// Work on a live connection; throwing a connection error means "reconnect and run me again".
     typealias Session = @Sendable (RedisConnection, RedisSessionThread) throws(RedisError) -> Void
@@ -67,6 +68,12 @@ final class RedisSessionThread: @unchecked Sendable {
         connection.withLock { $0?.interrupt() }
     }
 
+    /// Ends a backoff pause now (the next attempt comes at once), without stopping.
+    func nudge() { pause.interruptSleep() }
+
+    /// Why the last attempt or session failed (read on the session's own thread, in `pulse`).
+    private(set) var lastFailure: RedisError?
+
     /// Whether ``stop()`` was called.
     var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
@@ -92,6 +99,7 @@ final class RedisSessionThread: @unchecked Sendable {
                 try session(fresh, self)
                 break  // the session ended on its own
             } catch {
+                lastFailure = error
                 connection.withLock { current in
                     current?.close()
                     current = nil
