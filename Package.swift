@@ -74,6 +74,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "DjangoTemplates", swiftSettings: swiftSettings),
         .target(
             name: "SigmaMail",
             dependencies: [
@@ -132,6 +133,9 @@ let package = Package(
             exclude: ["Support"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "DjangoTemplatesTests", dependencies: ["DjangoTemplates", "CeleryWire"],
+            exclude: ["Corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "SigmaDatabaseTests", dependencies: ["SigmaDatabase"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SigmaMailTests", dependencies: ["SigmaMail", "SigmaTestSupport"], swiftSettings: swiftSettings),

@@ -1,0 +1,22 @@
+/// A Django template, parsed once: render it with a context as `Template(…).render(Context(…))`
+/// does under Django's `DjangoTemplates` backend (autoescape on, `string_if_invalid` empty).
+public final class Template: Sendable {
+    /// The name in messages (a path under the search folders, or `<string>`).
+    public let name: String
+    private let nodes: NodeList
+
+    /// Parses the source; a template Django would refuse throws its `TemplateSyntaxError`.
+    public init(source: String, name: String = "<string>") throws(TemplateSyntaxError) {
+        self.name = name
+        var parser = Parser(tokens: Lexer.tokenize(source), template: name)
+        nodes = try parser.parse().0
+    }
+
+    /// Renders with these values.
+    public func render(_ values: [String: TemplateValue], settings: TemplateSettings = TemplateSettings()) throws
+        -> String
+    {
+        let context = RenderContext(values, settings: settings)
+        return try nodes.rendered(context)
+    }
+}
