@@ -85,6 +85,13 @@ enum FilterLibrary {
             let format = DateFilters.namedFormat(call.argument?.pythonString, default: formats.time, call.settings)
             return .text(DateFormat.format(call.value, format, settings: call.settings) ?? "")
         },
+        "floatformat": define(.optional, safe: true) { call in
+            NumberFilters.floatformat(call.value, call.argument, call.settings)
+        },
+        "filesizeformat": define(safe: true) { call in NumberFilters.filesizeformat(call.value, call.settings) },
+        "stringformat": define(.required, safe: true) { call in
+            NumberFilters.stringformat(call.value, call.argument?.pythonString ?? "")
+        },
         "escape": define(safe: true, string: true) { call in HTML.conditionalEscape(call.value) },
         "force_escape": define(safe: true, string: true) { call in .string(HTML.escape(text(call)), safe: true) },
         "first": define { call in

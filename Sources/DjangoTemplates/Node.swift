@@ -36,6 +36,9 @@ struct NodeList: Sendable {
         for node in nodes { try node.render(context, into: &output) }
     }
 
+    /// The first node that is not text (`{% extends %}` must be it).
+    var firstNonText: (any Node)? { nodes.first { !($0 is TextNode) } }
+
     func rendered(_ context: RenderContext) throws -> String {
         var output = ""
         try render(context, into: &output)

@@ -6,6 +6,11 @@ struct Parser {
     let template: String
     /// Tag libraries loaded with `{% load %}` (only `static` exists here).
     private var loaded: Set<String> = []
+    /// Every `{% block %}` of the template, in order.
+    private(set) var blocks: [BlockNode] = []
+    private var blockNames: Set<String> = []
+    /// Whether a node other than text was parsed (`{% extends %}` must come first).
+    private var sawTag = false
 
     init(tokens: [Lexer.Token], template: String) {
         self.tokens = tokens
@@ -34,13 +39,27 @@ struct Parser {
             case .comment:
                 continue
             case .variable:
+                sawTag = true
                 guard !token.contents.isEmpty else { throw error("Empty variable tag on line \(token.line)") }
                 let expression = try FilterExpression(token.contents, line: token.line, template: template)
                 list.nodes.append(VariableNode(expression, template: template, line: token.line))
             case .block:
                 guard let command = token.words.first else { throw error("Empty block tag on line \(token.line)") }
                 if endings.contains(command) { return (list, token) }
-                list.nodes.append(try parseTag(command, token))
+                if command.hasPrefix("end") || ["else", "elif", "empty"].contains(command) {
+                    let expected = endings.map { "'\($0)'" }
+                    let list =
+                        expected.count > 1
+                        ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.first
+                    throw error(
+                        "Invalid block tag on line \(token.line): '\(command)'"
+                            + (list.map { ", expected \($0)" } ?? "") + ". Did you forget to register or load this tag?"
+                    )
+                }
+                let node = try parseTag(command, token)
+                if let block = node as? BlockNode { blocks.append(block) }
+                sawTag = true
+                list.nodes.append(node)
             }
         }
         if let opening, !endings.isEmpty {
@@ -63,6 +82,9 @@ struct Parser {
             "Unclosed tag on line \(opening.line): '\(opening.words.first ?? "")'. Looking for one of: \(ending).",
             line: opening.line)
     }
+
+    /// Records a block name. - Returns: false when the template already has a block of that name.
+    mutating func declareBlock(_ name: String) -> Bool { blockNames.insert(name).inserted }
 
     func expression(_ text: String, _ token: Lexer.Token) throws(TemplateSyntaxError) -> FilterExpression {
         try FilterExpression(text, line: token.line, template: template)
@@ -102,6 +124,24 @@ struct Parser {
                 expressions: try variables.map { (text) throws(TemplateSyntaxError) in try expression(text, token) },
                 name: name)
         case "cycle": return try CycleNode.parse(&self, token)
+        case "block": return try BlockNode.parse(&self, token)
+        case "include": return try IncludeNode.parse(&self, token)
+        case "extends":
+            guard words.count == 2 else { throw error("'extends' takes one argument") }
+            guard !sawTag else { throw error("'extends' must be the first tag in the template.") }
+            let parent = try expression(words[1], token)
+            sawTag = true
+            let (rest, _) = try parse()
+            if rest.nodes.contains(where: { $0 is ExtendsNode }) {
+                throw error("'extends' cannot appear more than once in the same template")
+            }
+            return ExtendsNode(parent: parent, blocks: blocks, template: template, line: token.line)
+        case "now":
+            guard words.count == 2 || (words.count == 4 && words[2] == "as") else {
+                throw error("'now' statement takes one argument")
+            }
+            return NowNode(
+                format: FilterExpression.unescapeStringLiteral(words[1]), name: words.count == 4 ? words[3] : nil)
         case "templatetag":
             let names = [
                 "openblock": "{%", "closeblock": "%}", "openvariable": "{{", "closevariable": "}}",

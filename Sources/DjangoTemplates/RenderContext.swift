@@ -6,10 +6,15 @@ final class RenderContext {
     let settings: TemplateSettings
     /// `{% cycle %}` positions, per cycle node.
     var cycles: [ObjectIdentifier: Int] = [:]
+    /// Blocks of the `{% extends %}` chain by name: least derived first, most derived last.
+    var blocks: [String: [BlockNode]] = [:]
+    /// Where `{% include %}` and `{% extends %}` find templates.
+    let loader: (any TemplateLoader)?
 
-    init(_ values: [String: TemplateValue], settings: TemplateSettings) {
+    init(_ values: [String: TemplateValue], settings: TemplateSettings, loader: (any TemplateLoader)?) {
         scopes = [values]
         self.settings = settings
+        self.loader = loader
     }
 
     subscript(name: String) -> TemplateValue? {

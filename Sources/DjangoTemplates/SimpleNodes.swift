@@ -1,3 +1,5 @@
+import Foundation
+
 /// `{% with a=b c=d %}` (and the old `{% with b as a %}`).
 final class WithNode: Node {
     let bindings: [(String, FilterExpression)]
@@ -160,6 +162,33 @@ final class StaticNode: Node {
             context.set(name, .text(url))
         } else {
             output += context.autoescape ? HTML.escape(url) : url
+        }
+    }
+}
+
+/// `{% now "format" %}` (also `as name`): the current time in `TIME_ZONE`, formatted as the
+/// `date` filter does.
+final class NowNode: Node {
+    let format: String
+    let name: String?
+
+    init(format: String, name: String?) {
+        self.format = format
+        self.name = name
+    }
+
+    func render(_ context: RenderContext, into output: inout String) throws {
+        let seconds = context.settings.now ?? Date().timeIntervalSince1970
+        let value = TemplateValue.dateTime(seconds, naive: !context.settings.useTZ)
+        let formats = Translations.formats(context.settings.languageCode)
+        let shown =
+            DateFormat.format(
+                value, DateFilters.namedFormat(format, default: formats.date, context.settings),
+                settings: context.settings) ?? ""
+        if let name {
+            context.set(name, .text(shown))
+        } else {
+            output += context.autoescape ? HTML.escape(shown) : shown
         }
     }
 }

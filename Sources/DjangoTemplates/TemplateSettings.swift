@@ -8,6 +8,8 @@ public struct TemplateSettings: Sendable, Hashable {
     public var languageCode: String
     /// `STATIC_URL`.
     public var staticURL: String
+    /// The time `{% now %}` shows (seconds since the epoch); nil: the clock.
+    public var now: Double?
 
     public init(
         timeZone: String = "UTC", useTZ: Bool = true, languageCode: String = "es-mx", staticURL: String = "/static/"

@@ -42,12 +42,17 @@ struct DjangoDifferentialTests {
                 continue
             }
             let options = object["settings"]?.objectValue
-            let settings = TemplateSettings(
+            var settings = TemplateSettings(
                 timeZone: options?["TIME_ZONE"]?.stringValue ?? "UTC",
                 languageCode: options?["LANGUAGE_CODE"]?.stringValue ?? "es-mx")
+            let now = object["now"]?.stringValue ?? "2026-03-05T14:07:09+00:00"
+            if case .dateTime(let seconds, _) = Self.dateTime(now) { settings.now = seconds }
+            var sources: [String: String] = [:]
+            for (key, value) in object["templates"]?.objectValue ?? JSONObject() { sources[key] = value.stringValue }
+            let loader = InMemoryTemplateLoader(sources)
             let context = Self.values(object["context"]?.objectValue ?? JSONObject())
             let ours: Result<String, any Error> = Result {
-                try Template(source: source).render(context, settings: settings)
+                try Template(source: source, loader: loader).render(context, settings: settings)
             }
             switch (django["output"]?.stringValue, ours) {
             case (let want?, .success(let got)) where want == got:

@@ -1,7 +1,9 @@
 """Renders the differential corpus with real Django (5.2.x) and prints the outputs as JSON.
 
 Usage: python render_with_django.py cases.json > expected.json
-Each case: {"name", "template", "context", "settings": {"TIME_ZONE", "LANGUAGE_CODE"}}.
+Each case: {"name", "template", "context", "settings": {"TIME_ZONE", "LANGUAGE_CODE"}}, and
+optionally "templates" (name -> source, for include/extends, Django's locmem loader) and "now"
+(an ISO date-time `{% now %}` shows: the clock is frozen there).
 Context values are JSON, with typed markers: {"__type__": "datetime", "iso": "..."} (aware when
 the text has an offset), {"__type__": "date", "iso": "YYYY-MM-DD"}, {"__type__": "safe",
 "value": "..."}, {"__type__": "float", "value": 1}.
@@ -20,7 +22,7 @@ settings.configure(
 )
 django.setup()
 
-from django.template import engines  # noqa: E402
+from django.template import Context, Engine, defaulttags  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
@@ -42,17 +44,29 @@ def decode(value):
     return value
 
 
+class FrozenClock(datetime.datetime):
+    frozen = None
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.frozen.astimezone(tz) if tz else cls.frozen.replace(tzinfo=None)
+
+
 def main():
     cases = json.load(open(sys.argv[1], encoding="utf-8"))
-    engine = engines["django"]
+    defaulttags.datetime = FrozenClock
     out = {}
     for case in cases:
         options = case.get("settings", {})
+        engine = Engine(
+            loaders=[("django.template.loaders.locmem.Loader", case.get("templates", {}))],
+            libraries={"static": "django.templatetags.static"})
+        FrozenClock.frozen = datetime.datetime.fromisoformat(case.get("now", "2026-03-05T14:07:09+00:00"))
         with translation.override(options.get("LANGUAGE_CODE", "es-mx")), \
                 timezone.override(options.get("TIME_ZONE", "UTC")):
             try:
                 template = engine.from_string(case["template"])
-                out[case["name"]] = {"output": template.render(decode(case.get("context", {})))}
+                out[case["name"]] = {"output": template.render(Context(decode(case.get("context", {}))))}
             except Exception as error:  # noqa: BLE001 - the kind of failure is what we compare
                 out[case["name"]] = {"error": f"{type(error).__name__}: {error}"}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
