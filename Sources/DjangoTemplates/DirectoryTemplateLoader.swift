@@ -68,3 +68,29 @@ public final class DirectoryTemplateLoader: TemplateLoader {
         return template
     }
 }
+
+extension DirectoryTemplateLoader {
+    /// SIGMA's `INSTALLED_APPS` (64a1811), in order; Django's own apps and pip packages have no
+    /// folder under `BASE_DIR`, so only SIGMA's apps are searched in practice.
+    public static let sigmaInstalledApps = [
+        "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+        "django.contrib.messages", "django.contrib.staticfiles", "axes", "inventario", "scorecard", "servicio_tecnico",
+        "almacen", "django_celery_beat",
+    ]
+
+    /// The search from our settings, since the worker cannot read `settings.py`:
+    /// `SIGMA_BASE_DIR` (Django's `BASE_DIR`; default the working directory), `SIGMA_TEMPLATE_DIRS`
+    /// (`DIRS`, `:`-separated, relative to the base; default `templates`) and
+    /// `SIGMA_INSTALLED_APPS` (comma-separated; default SIGMA's list).
+    public convenience init(environment: [String: String], workingDirectory: String) {
+        let base = environment["SIGMA_BASE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory
+        let dirs = environment["SIGMA_TEMPLATE_DIRS"].map {
+            $0.split(separator: ":").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        let apps =
+            environment["SIGMA_INSTALLED_APPS"].map {
+                $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            } ?? Self.sigmaInstalledApps
+        self.init(baseDirectory: base, dirs: dirs, installedApps: apps)
+    }
+}

@@ -70,3 +70,23 @@ import Testing
         #expect(error?.template == "emails/roto.html" && error?.line == 2)
     }
 }
+
+extension DirectoryTemplateLoaderTests {
+    @Test func theSearchComesFromOurSettingsWithSigmasDefaults() {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let defaults = DirectoryTemplateLoader(environment: [:], workingDirectory: "/srv/sigma")
+        #expect(defaults.folders.first == "/srv/sigma/templates")
+        #expect(defaults.folders.contains("/srv/sigma/servicio_tecnico/templates"))
+        #expect(defaults.folders.contains("/srv/sigma/django/contrib/admin/templates"))
+        let configured = DirectoryTemplateLoader(
+            environment: [
+                "SIGMA_BASE_DIR": "/opt/app", "SIGMA_TEMPLATE_DIRS": "plantillas:/etc/sigma/templates",
+                "SIGMA_INSTALLED_APPS": "servicio_tecnico, inventario",
+            ], workingDirectory: "/srv/sigma")
+        #expect(
+            configured.folders == [
+                "/opt/app/plantillas", "/etc/sigma/templates", "/opt/app/servicio_tecnico/templates",
+                "/opt/app/inventario/templates",
+            ])
+    }
+}
