@@ -74,7 +74,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "DjangoTemplates", swiftSettings: swiftSettings),
+        .target(name: "DjangoTemplates", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(
             name: "SigmaMail",
             dependencies: [
@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "SigmaTasks",
             dependencies: [
-                "CeleryWire", "CeleryWorker", "SigmaDatabase", "SigmaMail", "SigmaDocuments", "BlockingExecutor",
+                "CeleryWire", "CeleryWorker", "DjangoTemplates", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
+                "BlockingExecutor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Stencil", package: "Stencil"),
             ],

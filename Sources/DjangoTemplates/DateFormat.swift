@@ -140,8 +140,7 @@ struct DateFormat {
 
     /// The instant (for the DST flag and `U`).
     private var date: Date {
-        let days = CivilTime.days(year: time.year, month: time.month, day: time.day)
-        let local = Double(days * 86_400 + time.hour * 3600 + time.minute * 60 + time.second)
+        let local = Double(time.days * 86_400 + time.hour * 3600 + time.minute * 60 + time.second)
         return Date(timeIntervalSince1970: local - Double(time.offset))
     }
 

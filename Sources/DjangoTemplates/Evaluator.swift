@@ -38,6 +38,17 @@ enum Evaluator {
         return value
     }
 
+    /// The values of `name=expression` bindings, as a scope.
+    static func scope(
+        _ bindings: [(String, FilterExpression)], _ context: RenderContext, template: String, line: Int
+    ) throws -> [String: TemplateValue] {
+        var scope: [String: TemplateValue] = [:]
+        for (name, expression) in bindings {
+            scope[name] = try resolve(expression, context, template: template, line: line)
+        }
+        return scope
+    }
+
     /// What `{{ value }}` writes: localized, then escaped unless safe or autoescape is off.
     static func display(_ value: TemplateValue, _ context: RenderContext) -> String {
         let shown = Localization.localize(value, context.settings)

@@ -1,7 +1,7 @@
 /// Django's `django.utils.html` helpers.
-enum HTML {
+public enum HTML {
     /// `escape`: `& < > " '` as `&amp; &lt; &gt; &quot; &#x27;`.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
@@ -29,7 +29,7 @@ enum HTML {
     }
 
     /// `linebreaks`: paragraphs at blank lines, `<br>` at single newlines.
-    static func linebreaks(_ text: String, autoescape: Bool) -> String {
+    public static func linebreaks(_ text: String, autoescape: Bool) -> String {
         let normalized = normalizeNewlines(text)
         var paragraphs: [String] = []
         var current = ""

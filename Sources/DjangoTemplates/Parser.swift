@@ -86,6 +86,12 @@ struct Parser {
     /// Records a block name. - Returns: false when the template already has a block of that name.
     mutating func declareBlock(_ name: String) -> Bool { blockNames.insert(name).inserted }
 
+    /// A `name=expression` word (`with`, `include … with`); nil when the word is not one.
+    func binding(_ word: String, _ token: Lexer.Token) throws(TemplateSyntaxError) -> (String, FilterExpression)? {
+        guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { return nil }
+        return (String(word[..<equals]), try expression(String(word[word.index(after: equals)...]), token))
+    }
+
     func expression(_ text: String, _ token: Lexer.Token) throws(TemplateSyntaxError) -> FilterExpression {
         try FilterExpression(text, line: token.line, template: template)
     }

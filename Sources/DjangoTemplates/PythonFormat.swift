@@ -1,3 +1,4 @@
+import CeleryWire
 import Foundation
 
 /// Python's text forms of values, byte for byte: `repr(float)`, `repr(str)`, `str(datetime)`.
@@ -70,11 +71,6 @@ enum PythonFormat {
 
     /// `str(datetime)`: `2024-01-05 10:30:00+00:00` (aware, in UTC) or without the offset (naive).
     static func isoDateTime(_ seconds: Double, naive: Bool) -> String {
-        let parts = CivilTime(seconds: seconds, offset: 0)
-        var text = String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d", parts.year, parts.month, parts.day, parts.hour, parts.minute,
-            parts.second)
-        if parts.microsecond != 0 { text += String(format: ".%06d", parts.microsecond) }
-        return naive ? text : text + "+00:00"
+        ISODateTime(unixTime: seconds, utcOffset: naive ? nil : 0).isoFormat(separator: " ")
     }
 }

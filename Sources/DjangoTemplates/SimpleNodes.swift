@@ -15,10 +15,7 @@ final class WithNode: Node {
     }
 
     func render(_ context: RenderContext, into output: inout String) throws {
-        var scope: [String: TemplateValue] = [:]
-        for (name, expression) in bindings {
-            scope[name] = try Evaluator.resolve(expression, context, template: template, line: line)
-        }
+        let scope = try Evaluator.scope(bindings, context, template: template, line: line)
         try context.with(scope) { try body.render(context, into: &output) }
     }
 
@@ -29,11 +26,10 @@ final class WithNode: Node {
             bindings = [(words[2], try parser.expression(words[0], token))]
         } else {
             for word in words {
-                guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
+                guard let binding = try parser.binding(word, token) else {
                     throw parser.error("'with' received an invalid token: '\(word)'")
                 }
-                let name = String(word[..<equals])
-                bindings.append((name, try parser.expression(String(word[word.index(after: equals)...]), token)))
+                bindings.append(binding)
             }
         }
         guard !bindings.isEmpty else { throw parser.error("'with' expected at least one variable assignment") }

@@ -33,14 +33,8 @@ final class IncludeNode: Node {
     }
 
     func render(_ context: RenderContext, into output: inout String) throws {
-        let target = try Evaluator.resolve(name, context, template: template, line: line).pythonString
-        guard let loaded = try context.loader?.template(named: target) else {
-            throw TemplateSyntaxError(template: template, line: line, "TemplateDoesNotExist: \(target)")
-        }
-        var scope: [String: TemplateValue] = [:]
-        for (key, expression) in bindings {
-            scope[key] = try Evaluator.resolve(expression, context, template: template, line: line)
-        }
+        let loaded = try context.template(named: name, from: template, line: line)
+        let scope = try Evaluator.scope(bindings, context, template: template, line: line)
         if only {
             try context.isolated(scope) { try loaded.nodes.render(context, into: &output) }
         } else {
@@ -61,10 +55,9 @@ final class IncludeNode: Node {
             case "only": only = true
             case "with":
                 index += 1
-                while index < words.count, words[index] != "only", let equals = words[index].firstIndex(of: "=") {
-                    let key = String(words[index][..<equals])
-                    bindings.append(
-                        (key, try parser.expression(String(words[index][words[index].index(after: equals)...]), token)))
+                while index < words.count, words[index] != "only", let binding = try parser.binding(words[index], token)
+                {
+                    bindings.append(binding)
                     index += 1
                 }
                 continue
@@ -142,14 +135,23 @@ final class ExtendsNode: Node {
     }
 
     func render(_ context: RenderContext, into output: inout String) throws {
-        let target = try Evaluator.resolve(parent, context, template: template, line: line).pythonString
-        guard let loaded = try context.loader?.template(named: target) else {
-            throw TemplateSyntaxError(template: template, line: line, "TemplateDoesNotExist: \(target)")
-        }
+        let loaded = try context.template(named: parent, from: template, line: line)
         for block in blocks { context.blocks[block.name, default: []].insert(block, at: 0) }
         if !(loaded.nodes.firstNonText is ExtendsNode) {
             for block in loaded.blocks { context.blocks[block.name, default: []].insert(block, at: 0) }
         }
         try loaded.nodes.render(context, into: &output)
+    }
+}
+
+extension RenderContext {
+    /// The template an `{% include %}` or `{% extends %}` names, from the loader; Django's
+    /// `TemplateDoesNotExist` when none has it.
+    func template(named expression: FilterExpression, from template: String, line: Int) throws -> Template {
+        let target = try Evaluator.resolve(expression, self, template: template, line: line).pythonString
+        guard let loaded = try loader?.template(named: target) else {
+            throw TemplateSyntaxError(template: template, line: line, "TemplateDoesNotExist: \(target)")
+        }
+        return loaded
     }
 }

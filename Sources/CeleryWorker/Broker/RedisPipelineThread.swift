@@ -250,7 +250,7 @@ public final class RedisPipelineThread: @unchecked Sendable {
                         failure(error)  // the server refused: the job fails, the connection is fine
                     }
                     interrupted = nil
-                    thread.healthy()
+                    outageEnded(thread)
                     continue
                 }
                 var batch = InFlight(commands: [], completions: [], unannounced: [])
@@ -335,11 +335,18 @@ public final class RedisPipelineThread: @unchecked Sendable {
             let replies = partial
             partial.removeAll(keepingCapacity: true)
             let batch = inFlight.removeFirst()
-            outageStarted = nil
-            thread.healthy()
+            outageEnded(thread)
             for (range, completion) in batch.completions { completion(.success(Array(replies[range]))) }
             if inFlight.isEmpty { return }
         }
+    }
+
+    /// A job completed: an outage in course is over (the session logs it once). Nothing to do, and
+    /// no lock taken, while there is none.
+    private func outageEnded(_ thread: RedisSessionThread) {
+        guard outageStarted != nil else { return }
+        outageStarted = nil
+        thread.healthy()
     }
 
     /// Before each connection attempt: once the outage has lasted the retry budget (at once

@@ -66,16 +66,9 @@ public final class RedisConnection: @unchecked Sendable {
     ///   the replies are read. From then on a crash of this process no longer loses them: the
     ///   kernel still delivers what a closed socket had buffered.
     public func pipeline(_ commands: [[[UInt8]]], written: () -> Void = {}) throws(RedisError) -> [RedisReply] {
-        guard let context else { throw RedisError(.connection, "the connection is closed") }
-        for arguments in commands {
-            let status = Self.append(context, arguments)
-            guard status == REDIS_OK else { throw failure(context) }
-        }
-        var done: Int32 = 0
-        while done == 0 {
-            guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure(context) }
-        }
+        try write(commands)
         written()
+        guard let context else { throw RedisError(.connection, "the connection is closed") }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {
