@@ -72,15 +72,12 @@ struct MIMECompositionTests {
     }
 
     @Test(
-        "subjects decode to exactly the text given",
+        "subjects decode to exactly the text given (Django's quirks are in DjangoMessageDifferentialTests)",
         arguments: [
             "📸 Fotografías de ingreso - Orden X",
             "🔧ENVIO DE EQUIPO RHITSO - OS-1",
             "Diagnóstico - Folio DX-2026-0001",
             "Plain ASCII subject that is long enough to need folding across more than one line of the header",
-            "ASCII that looks like =?utf-8?q?an_encoded_word?= must stay literal",
-            "  leading and trailing spaces  ",
-            String(repeating: "ñ🔧👍🏽e\u{301} ", count: 40),
             "",
         ]
     )
@@ -92,7 +89,7 @@ struct MIMECompositionTests {
         #expect(parsed.defects.isEmpty)
         #expect(parsed.subject == subject)
         #expect(parsed.content_type == "text/html")
-        #expect(parsed.parts.first?.bytes == Array("<p>x</p>\r\n".utf8))
+        #expect(parsed.parts.first?.bytes == Array("<p>x</p>".utf8))
         #expect(parsed.cc == nil)
         let headerLines = Self.headerLines(rendered.bytes)
         for line in headerLines {
@@ -127,7 +124,7 @@ struct MIMECompositionTests {
         for line in Self.headerLines(rendered.bytes) { #expect(line.utf8.count <= 78) }
     }
 
-    @Test("wire format: CRLF only, base64 and quoted-printable lines within limits")
+    @Test("wire format as Django writes it: CRLF only, 8bit HTML, base64 lines of 76")
     func wireFormat() throws {
         let rendered = try Fixtures.fullMessage(cc: []).rendered()
         let bytes = rendered.bytes
@@ -140,13 +137,17 @@ struct MIMECompositionTests {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
-        for line in lines where line.utf8.count > 78 { Issue.record("line longer than 78 octets: \(line)") }
-        #expect(bytes.allSatisfy { $0 < 0x80 }, "the message is not 7-bit clean")
+        let headerEnd = try #require(lines.firstIndex(of: ""))
+        for line in lines[..<headerEnd] where line.utf8.count > 78 {
+            Issue.record("header line longer than 78 octets: \(line)")
+        }
         #expect(!text.contains("\r\nCc:"), "Cc written although empty")
         #expect(text.contains("\r\nMIME-Version: 1.0\r\n"))
+        // The fixture's HTML has a 5 000-character line: Django then sends it quoted-printable.
         #expect(
-            text.contains("Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable"))
-        #expect(text.contains("filename*0*=utf-8''"), "long non-ASCII file name not split with RFC 2231 continuations")
+            text.contains(
+                "Content-Type: text/html; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: quoted-printable"
+            ))
         #expect(text.contains("filename*=utf-8''diagn%C3%B3stico_3_foto.jpg"))
         let date = try #require(lines.first { $0.hasPrefix("Date: ") })
         #expect(

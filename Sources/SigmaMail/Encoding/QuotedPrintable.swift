@@ -1,65 +1,86 @@
-/// Quoted-printable (RFC 2045 §6.7) for text bodies.
+/// Quoted-printable bodies exactly as Python's `email.quoprimime.body_encode` writes them (the
+/// encoding Django gives an HTML part with a line over 998 octets).
 ///
-/// Line breaks of the input (CRLF, LF or a lone CR) become CRLF hard breaks; every output line is
-/// at most 76 characters, long lines are split with `=` soft breaks that never cut an `=XX`
-/// escape; `=`, control characters, bytes ≥ 0x7F and white space at the end of a line are escaped.
+/// `=`, control characters and bytes ≥ 0x7F become `=XX`; lines are cut at 76 columns with `=`
+/// soft breaks that never split an escape; white space ending a line is escaped; line breaks of
+/// the input (CRLF, LF or a lone CR) become CRLF, and a final line break is kept.
 enum QuotedPrintable {
     /// The longest encoded line, soft-break `=` included.
     static let lineLength = 76
 
-    /// Appends the encoding of `text` (UTF-8) to `output`. The output always ends with CRLF: text
-    /// that does not end with a line break gains one (the canonical form of a MIME text part).
+    /// Appends the encoding of `text` (UTF-8) to `output`.
     static func appendEncoded(_ text: String, to output: inout [UInt8]) {
         let bytes = Array(text.utf8)
-        var lineStart = 0
+        guard !bytes.isEmpty else { return }
+        var lines: [[UInt8]] = []
+        var line: [UInt8] = []
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            guard byte == 0x0D || byte == 0x0A else {
-                index += 1
-                continue
+            if byte == 0x0D || byte == 0x0A {
+                lines.append(line)
+                line = []
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            } else if isLiteral(byte) {
+                line.append(byte)
+            } else {
+                line.append(UInt8(ascii: "="))
+                Hex.append(byte, to: &line)
             }
-            appendLine(bytes[lineStart..<index], to: &output)
-            if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
             index += 1
-            lineStart = index
         }
-        if lineStart < bytes.count || bytes.isEmpty {
-            appendLine(bytes[lineStart..<bytes.count], to: &output)
+        if !line.isEmpty { lines.append(line) }
+        let endsWithBreak = bytes.last == 0x0D || bytes.last == 0x0A
+        var pieces: [ArraySlice<UInt8>] = []
+        for line in lines { wrap(line, into: &pieces) }
+        if endsWithBreak { pieces.append([]) }
+        for (position, piece) in pieces.enumerated() {
+            if position > 0 {
+                output.append(0x0D)
+                output.append(0x0A)
+            }
+            output += piece
         }
     }
 
-    private static func appendLine(_ line: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        var column = 0
-        var position = line.startIndex
-        while position < line.endIndex {
-            let byte = line[position]
-            let isLast = position == line.index(before: line.endIndex)
-            let literal: Bool
-            switch byte {
-            case 0x20, 0x09: literal = !isLast
-            case 0x3D: literal = false
-            case 0x21...0x7E: literal = true
-            default: literal = false
-            }
-            let width = literal ? 1 : 3
-            let room = isLast ? lineLength : lineLength - 1
-            if column + width > room {
-                output.append(UInt8(ascii: "="))
-                output.append(0x0D)
-                output.append(0x0A)
-                column = 0
-            }
-            if literal {
-                output.append(byte)
+    /// One input line (already escaped) as output lines of at most 76 columns.
+    private static func wrap(_ line: [UInt8], into pieces: inout [ArraySlice<UInt8>]) {
+        let equals = UInt8(ascii: "=")
+        var start = 0
+        let lastStart = line.count - 1 - lineLength
+        while start <= lastStart {
+            let stop = start + lineLength - 1
+            if line[stop - 2] == equals {
+                pieces.append(line[start..<(stop - 1)])
+                start = stop - 2
+            } else if line[stop - 1] == equals {
+                pieces.append(line[start..<stop])
+                start = stop - 1
             } else {
-                output.append(UInt8(ascii: "="))
-                Hex.append(byte, to: &output)
+                pieces.append(line[start..<stop] + [equals])
+                start = stop
             }
-            column += width
-            position += 1
         }
-        output.append(0x0D)
-        output.append(0x0A)
+        guard let last = line.last, last == 0x20 || last == 0x09 else {
+            pieces.append(line[start...])
+            return
+        }
+        let room = start - lastStart
+        let escaped = Array("=\(Hex.byte(last))".utf8)
+        let body = line[start..<(line.count - 1)]
+        if room >= 3 {
+            pieces.append(body + escaped)
+        } else if room == 2 {
+            pieces.append(body + [last, equals])
+            pieces.append([])
+        } else {
+            pieces.append(body + [equals])
+            pieces.append(escaped[...])
+        }
+    }
+
+    /// The bytes Python's body encoding keeps as they are.
+    private static func isLiteral(_ byte: UInt8) -> Bool {
+        (byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "=")) || byte == 0x09
     }
 }

@@ -4,6 +4,8 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     public var displayName: String
     /// The bare address, `local@domain` (ASCII).
     public var address: String
+    /// The text it was parsed from, which Django writes unchanged in an all-ASCII header.
+    public var parsedFrom: String?
 
     /// Creates a mailbox, refusing line breaks (header injection) and malformed addresses.
     /// - Parameters:
@@ -33,6 +35,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         } else {
             try self.init(trimmed)
         }
+        parsedFrom = text
     }
 
     /// The address Django's SIGMA tasks use from `DEFAULT_FROM_EMAIL`: the text between `<` and
@@ -47,6 +50,19 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         return setting.trimmingWhitespace()
     }
 
+    /// The mailbox as it goes in a header of ASCII addresses: the text it was parsed from, or
+    /// `Name <local@domain>` with the name quoted when it holds specials (Python's `formataddr`).
+    var source: String {
+        if let parsedFrom { return parsedFrom }
+        guard !displayName.isEmpty else { return address }
+        guard displayName.unicodeScalars.contains(where: { "()<>@,:;.\"[]\\".unicodeScalars.contains($0) }) else {
+            return "\(displayName) <\(address)>"
+        }
+        let escaped = displayName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "\"", with: "\\\"")
+        return "\"\(escaped)\" <\(address)>"
+    }
+
     /// `Name <local@domain>` or `local@domain`, unencoded (for logs and tests).
     public var description: String {
         displayName.isEmpty ? address : "\(displayName) <\(address)>"
@@ -54,38 +70,6 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The header tokens for this mailbox: the display name as atoms, a quoted string or RFC 2047
     /// encoded-words, then `<address>`.
-    func headerTokens() -> [String] {
-        guard !displayName.isEmpty else { return [address] }
-        let scalars = displayName.unicodeScalars
-        let ascii = scalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
-        var tokens: [String]
-        if ascii, !displayName.contains("=?") {
-            let atoms = scalars.allSatisfy { $0 == " " || Self.isAtext($0) }
-            let words = displayName.split(separator: " ").map(String.init)
-            if atoms, words.joined(separator: " ") == displayName {
-                tokens = words
-            } else {
-                var quoted = "\""
-                for character in displayName {
-                    if character == "\"" || character == "\\" { quoted += "\\" }
-                    quoted.append(character)
-                }
-                tokens = [quoted + "\""]
-            }
-        } else {
-            tokens = EncodedWord.encode(displayName)
-        }
-        tokens.append("<\(address)>")
-        return tokens
-    }
-
-    private static func isAtext(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9": return true
-        default: return "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
-        }
-    }
-
     private static func validate(_ address: String) throws {
         guard let at = address.lastIndex(of: "@"), at != address.startIndex,
             address.index(after: at) != address.endIndex

@@ -1,13 +1,16 @@
 import Foundation
 
 extension MailMessage {
-    /// Composes the message.
+    /// Composes the message as Django 5.2's `EmailMessage` (with `content_subtype = "html"`)
+    /// generates it for its SMTP backend, so that apart from the `Date`, the `Message-ID` and the
+    /// boundary the bytes are the same.
     ///
     /// Without attachments the message is a single `text/html; charset="utf-8"` part; with any,
     /// it is `multipart/mixed` holding the HTML part, then every inline image and attachment in
-    /// order (no `multipart/related`, as Django builds it). The HTML is always quoted-printable:
-    /// 7-bit clean for any relay (libcurl does not negotiate 8BITMIME), immune to the 998-octet
-    /// line limit, and never re-encoded in transit, which keeps DKIM signatures valid.
+    /// order. Every part carries `Content-Type`, `MIME-Version` and `Content-Transfer-Encoding`.
+    /// The HTML is sent as it is (`8bit`, or `7bit` when it is ASCII) unless a line is longer than
+    /// 998 octets, which makes it quoted-printable. Header values are encoded and folded as
+    /// Python's `email` package does (see ``PythonHeader``).
     /// - Parameters:
     ///   - date: The `Date` header's time (written in UTC with `-0000`).
     ///   - messageID: The `Message-ID` (with angle brackets); `nil` generates a random one.
@@ -27,22 +30,24 @@ extension MailMessage {
         var headers = ""
         var body: [UInt8] = []
         if attachments.isEmpty {
-            headers += "Content-Type: text/html; charset=\"utf-8\"\r\n"
-            headers += "MIME-Version: 1.0\r\n"
-            headers += "Content-Transfer-Encoding: quoted-printable\r\n"
-            QuotedPrintable.appendEncoded(htmlBody, to: &body)
+            let (encoding, encoded) = Self.encodedHTML(htmlBody)
+            headers += "Content-Type: text/html; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\n"
+            headers += "Content-Transfer-Encoding: \(encoding)\r\n"
+            body = encoded
         } else {
             let boundary = Self.makeBoundary(avoiding: htmlBody)
-            headers += HeaderField.folded("Content-Type", ["multipart/mixed;", "boundary=\"\(boundary)\""])
+            headers += PythonHeader.line("Content-Type", "multipart/mixed; boundary=\"\(boundary)\"")
             headers += "MIME-Version: 1.0\r\n"
             body = try renderParts(boundary: boundary)
         }
-        headers += HeaderField.unstructured("Subject", subject)
-        headers += HeaderField.folded("From", from.headerTokens())
-        if !to.isEmpty { headers += Self.addressList("To", to) }
-        if !cc.isEmpty { headers += Self.addressList("Cc", cc) }
+        let subjectIsASCII = subject.unicodeScalars.allSatisfy(\.isASCII)
+        headers += PythonHeader.line(
+            "Subject", subjectIsASCII ? PythonHeader.encodedASCII(subject) : PythonHeader.encodedUTF8(subject))
+        headers += PythonHeader.line("From", Self.addressHeader([from]))
+        if !to.isEmpty { headers += PythonHeader.line("To", Self.addressHeader(to)) }
+        if !cc.isEmpty { headers += PythonHeader.line("Cc", Self.addressHeader(cc)) }
         headers += "Date: \(date.rfc5322)\r\n"
-        headers += "Message-ID: \(id)\r\n"
+        headers += PythonHeader.line("Message-ID", id)
         headers += "\r\n"
 
         var bytes = Array(headers.utf8)
@@ -51,24 +56,72 @@ extension MailMessage {
         return RenderedMail(bytes: bytes, messageID: id, envelopeSender: from.address, envelopeRecipients: recipients)
     }
 
+    /// The HTML part's transfer encoding and bytes: as they are, with CRLF line breaks, unless a
+    /// line is over 998 octets (Django's rule, lines as Python's `str.splitlines` cuts them).
+    static func encodedHTML(_ html: String) -> (encoding: String, bytes: [UInt8]) {
+        var lineOctets = 0
+        var tooLong = false
+        for scalar in html.unicodeScalars {
+            if Self.isPythonLineBreak(scalar) {
+                lineOctets = 0
+                continue
+            }
+            lineOctets += String(scalar).utf8.count
+            if lineOctets > 998 {
+                tooLong = true
+                break
+            }
+        }
+        var out: [UInt8] = []
+        if tooLong {
+            QuotedPrintable.appendEncoded(html, to: &out)
+            return ("quoted-printable", out)
+        }
+        let bytes = Array(html.utf8)
+        out.reserveCapacity(bytes.count + bytes.count / 40)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D || byte == 0x0A {
+                out.append(0x0D)
+                out.append(0x0A)
+                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return (bytes.allSatisfy { $0 < 0x80 } ? "7bit" : "8bit", out)
+    }
+
+    /// The characters Python's `str.splitlines` ends a line at.
+    private static func isPythonLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
     private func renderParts(boundary: String) throws -> [UInt8] {
         let estimate = attachments.reduce(htmlBody.utf8.count * 3) { $0 + $1.data.count * 4 / 3 + 512 }
         var out: [UInt8] = []
         out.reserveCapacity(estimate)
-        // Each part's content ends with CRLF; the delimiter's own leading CRLF follows it (RFC 2046
-        // §5.1.1), so the HTML keeps its final line break once decoded.
+        // The delimiter's own leading CRLF follows each part's content (RFC 2046 §5.1.1).
         let delimiter = Array("\r\n--\(boundary)\r\n".utf8)
         out += Array("--\(boundary)\r\n".utf8)
+        let (encoding, html) = Self.encodedHTML(htmlBody)
         out += Array(
-            "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-        QuotedPrintable.appendEncoded(htmlBody, to: &out)
+            "Content-Type: text/html; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: \(encoding)\r\n\r\n"
+                .utf8)
+        out += html
         for attachment in attachments {
             guard MailContentType.isValid(attachment.contentType) else {
                 throw MailError(.invalidMessage, "content type \"\(attachment.contentType)\" is not type/subtype")
             }
             try HeaderField.requireSingleLine(attachment.filename, field: "attachment file name")
             out += delimiter
-            var headers = "Content-Type: \(attachment.contentType)\r\nContent-Transfer-Encoding: base64\r\n"
+            var headers = PythonHeader.line("Content-Type", attachment.contentType)
+            headers += "MIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n"
             let dispositionName: String
             switch attachment.disposition {
             case .attachment:
@@ -82,33 +135,54 @@ extension MailMessage {
                     throw MailError(
                         .invalidMessage, "Content-ID \"\(contentID)\" must be printable ASCII without <, > or spaces")
                 }
-                headers += "Content-ID: <\(contentID)>\r\n"
+                headers += PythonHeader.line("Content-ID", "<\(contentID)>")
                 dispositionName = "inline"
             }
-            var tokens = [dispositionName + ";"]
-            tokens += HeaderParameter.tokens(name: "filename", value: attachment.filename)
-            headers += HeaderField.folded("Content-Disposition", tokens)
+            let parameter = HeaderParameter.formatted(name: "filename", value: attachment.filename)
+            headers += PythonHeader.line("Content-Disposition", "\(dispositionName); \(parameter)")
             headers += "\r\n"
             out += Array(headers.utf8)
+            // Python's base64 body: 76-column lines, each ending with a line break.
             Base64.appendEncoded(attachment.data, to: &out, lineLength: Base64.lineLength)
+            if !attachment.data.isEmpty, out.last != 0x0A {
+                out.append(0x0D)
+                out.append(0x0A)
+            }
         }
         out += Array("\r\n--\(boundary)--\r\n".utf8)
         return out
     }
 
-    private static func addressList(_ name: String, _ mailboxes: [MailAddress]) -> String {
-        var tokens: [String] = []
-        for (index, mailbox) in mailboxes.enumerated() {
-            var mailboxTokens = mailbox.headerTokens()
-            if index < mailboxes.count - 1 { mailboxTokens[mailboxTokens.count - 1] += "," }
-            tokens += mailboxTokens
-        }
-        return HeaderField.folded(name, tokens)
+    /// An address header's value as Django sets it: the addresses as given, joined by `, ` when
+    /// all of it is ASCII; otherwise each one rebuilt with its display name as encoded-words.
+    static func addressHeader(_ mailboxes: [MailAddress]) -> String {
+        let given = mailboxes.map(\.source).joined(separator: ", ")
+        if given.unicodeScalars.allSatisfy(\.isASCII) { return given }
+        return mailboxes.map { mailbox -> String in
+            let name = mailbox.displayName
+            guard !name.isEmpty else { return mailbox.address }
+            var encoded =
+                name.unicodeScalars.allSatisfy(\.isASCII)
+                ? PythonHeader.encodedASCII(name) : PythonHeader.encodedUTF8(name)
+            // Python's `formataddr`: quote a name holding specials, escaping `\` and `"`.
+            if encoded.unicodeScalars.contains(where: { "()<>@,:;.\"[]\\".unicodeScalars.contains($0) }) {
+                encoded =
+                    "\""
+                    + encoded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                        of: "\"", with: "\\\"") + "\""
+            }
+            return "\(encoded) <\(mailbox.address)>"
+        }.joined(separator: ", ")
     }
 
+    /// `===============<19 digits>==`, the shape of Python's boundaries (so headers fold alike).
     private static func makeBoundary(avoiding text: String) -> String {
+        var generator = SystemRandomNumberGenerator()
         while true {
-            let boundary = "===============sigma_" + randomHex(bytes: 12) + "=="
+            let number = UInt64.random(in: 0..<UInt64(Int64.max), using: &generator)
+            let digits = String(number)
+            let boundary =
+                String(repeating: "=", count: 15) + String(repeating: "0", count: 19 - digits.count) + digits + "=="
             if !text.contains(boundary) { return boundary }
         }
     }
