@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
-        .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
     ],
     targets: [
         // MARK: C libraries
@@ -99,7 +98,6 @@ let package = Package(
                 "CeleryWire", "CeleryWorker", "DjangoTemplates", "SigmaDatabase", "SigmaMail", "SigmaDocuments",
                 "BlockingExecutor",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Stencil", package: "Stencil"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,7 +112,9 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "SigmaTestSupport", path: "Tests/SigmaTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "SigmaTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/SigmaTestSupport", swiftSettings: swiftSettings),
         .target(
             name: "CeleryWorkerTestSupport",
             dependencies: [

@@ -17,6 +17,9 @@ public indirect enum TemplateValue: Sendable, Hashable {
     case dateTime(Double, naive: Bool)
     /// A calendar date (days shown as given: year, month, day).
     case date(year: Int, month: Int, day: Int)
+    /// An object such as a Django model instance: `str()` is `text`, lookups find its attributes
+    /// (no dict methods), and it is always true.
+    case object(String, attributes: [(key: String, value: TemplateValue)])
 
     /// Plain text (not safe).
     public static func text(_ value: String) -> TemplateValue { .string(value, safe: false) }
@@ -31,7 +34,7 @@ public indirect enum TemplateValue: Sendable, Hashable {
         case .string(let value, _): return !value.isEmpty
         case .list(let items): return !items.isEmpty
         case .dictionary(let entries): return !entries.isEmpty
-        case .dateTime, .date: return true
+        case .dateTime, .date, .object: return true
         }
     }
 
@@ -57,6 +60,8 @@ public indirect enum TemplateValue: Sendable, Hashable {
             return PythonFormat.isoDateTime(seconds, naive: naive)
         case .date(let year, let month, let day):
             return String(format: "%04d-%02d-%02d", year, month, day)
+        case .object(let text, _):
+            return text
         }
     }
 
@@ -92,6 +97,7 @@ public indirect enum TemplateValue: Sendable, Hashable {
         case (.dateTime(let left, let leftNaive), .dateTime(let right, let rightNaive)):
             return left == right && leftNaive == rightNaive
         case (.date(let y1, let m1, let d1), .date(let y2, let m2, let d2)): return (y1, m1, d1) == (y2, m2, d2)
+        case (.object, .object): return self == other
         default: return false
         }
     }
@@ -124,6 +130,8 @@ public indirect enum TemplateValue: Sendable, Hashable {
             default: break
             }
             return nil
+        case .object(_, let attributes):
+            return attributes.first(where: { $0.key == bit })?.value
         case .list(let items):
             guard let index = Int(bit) else { return nil }
             let position = index < 0 ? items.count + index : index
@@ -156,6 +164,9 @@ public indirect enum TemplateValue: Sendable, Hashable {
         case (.list(let a), .list(let b)): return a == b
         case (.dateTime(let a, let n), .dateTime(let b, let m)): return a == b && n == m
         case (.date(let a, let b, let c), .date(let d, let e, let f)): return (a, b, c) == (d, e, f)
+        case (.object(let a, let left), .object(let b, let right)):
+            return a == b && left.count == right.count
+                && zip(left, right).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }
     }

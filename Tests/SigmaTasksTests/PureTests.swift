@@ -57,67 +57,6 @@ struct FileTests {
     }
 }
 
-@Suite("Templates and text")
-struct TemplateTests {
-    @Test func escapingMatchesDjango() {
-        #expect(HTMLText.escape(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;")
-    }
-
-    @Test func linebreaksMatchesDjango() {
-        #expect(HTMLText.linebreaks("uno\ndos\n\ntres") == "<p>uno<br>dos</p>\n\n<p>tres</p>")
-        #expect(HTMLText.linebreaks("a\r\n\r\n\r\nb <c>") == "<p>a</p>\n\n<p>b &lt;c&gt;</p>")
-    }
-
-    @Test func everyBuiltInTemplateRenders() throws {
-        let templates = EmailTemplates()
-        let base: [String: Any] = [
-            "orden": ["numero": "OS-1", "orden_cliente": "OS-1"],
-            "equipo": [
-                "tipo": "Laptop", "marca": "HP", "modelo": "X", "numero_serie": "S1",
-                "fecha_ingreso": "01/01/2026 10:00", "tiene_cargador": true, "serie_cargador": "C1", "cargador": "C1",
-            ] as [String: Any],
-            "mensaje_html": "<p>hola</p>", "cantidad_imagenes": 2, "varias_imagenes": true, "total_adjuntos": 3,
-            "varios_adjuntos": true, "empresa_nombre": "SIC México", "pais_nombre": "México",
-            "whatsapp_empleado": "52555",
-            "email_empleado": "e@x", "nombre_empleado": "Juan", "fecha_envio": "02/01/2026", "hora_envio": "09:30",
-            "hay_logo": true, "folio": "F-1", "descripcion_falla": "No enciende",
-        ]
-        let diagnostico = try templates.render("diagnostico_cliente.html", context: base)
-        #expect(diagnostico.contains("<title>Diagnóstico - F-1</title>"))
-        #expect(diagnostico.contains("https://wa.me/52555") && diagnostico.contains("cid:logo_sic"))
-        #expect(diagnostico.contains("archivos adjuntos") && diagnostico.contains("2 imágenes"))
-        #expect(diagnostico.contains("Enviado el 02/01/2026 a las 09:30"))
-        var single = base
-        single["whatsapp_empleado"] = ""
-        single["varios_adjuntos"] = false
-        single["cantidad_imagenes"] = 0
-        single["total_adjuntos"] = 1
-        single["nombre_empleado"] = ""
-        let plain = try templates.render("diagnostico_cliente.html", context: single)
-        #expect(
-            !plain.contains("wa.me") && plain.contains("archivo adjunto a este correo")
-                && plain.contains("su responsable de seguimiento"))
-        let imagenes = try templates.render("imagenes_cliente.html", context: base)
-        #expect(
-            imagenes.contains("FOTOGRAFÍAS DE INGRESO") && imagenes.contains("(S/N: C1)")
-                && imagenes.contains("fotografías adjuntas"))
-        let rhitso = try templates.render("rhitso_envio.html", context: base)
-        #expect(
-            rhitso.contains("ENVÍO RHITSO") && rhitso.contains("No enciende") && rhitso.contains("cis_mex@sic.com.mx"))
-    }
-
-    @Test func overrideFolderWins() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-tpl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try "Orden {{ orden.numero }}".write(
-            to: folder.appendingPathComponent("rhitso_envio.html"), atomically: true, encoding: .utf8)
-        let html = try EmailTemplates(overrideDirectory: folder.path).render(
-            "rhitso_envio.html", context: ["orden": ["numero": "7"]])
-        #expect(html == "Orden 7")
-    }
-}
-
 @Suite("Arguments and configuration")
 struct ArgumentTests {
     @Test func componentDefaults() {

@@ -66,6 +66,8 @@ public struct OrdenServicio: Sendable, Hashable {
     public var mes: Int
     /// `semana`.
     public var semana: Int
+    /// `sucursal.nombre` (read with the row; nil when the branch row is missing).
+    public var sucursalNombre: String?
 
     /// The column list every read of this table selects.
     static let columns = """
@@ -74,7 +76,8 @@ public struct OrdenServicio: Sendable, Hashable {
         orden_original_id, incidencia_scorecard_id, es_candidato_rhitso, motivo_rhitso, descripcion_rhitso, \
         estado_rhitso, fecha_envio_rhitso, fecha_recepcion_rhitso, tecnico_diagnostico_id, fecha_diagnostico_sic, \
         complejidad_estimada, requiere_factura, factura_emitida, motivo_no_factura, tipo_servicio, \
-        control_calidad_requerido, "año", mes, semana
+        control_calidad_requerido, "año", mes, semana, \
+        (SELECT nombre FROM inventario_sucursal WHERE inventario_sucursal.id = sucursal_id) AS sucursal_nombre
         """
 
     init(_ row: RowReader) throws {
@@ -108,5 +111,6 @@ public struct OrdenServicio: Sendable, Hashable {
         anio = try row.int("año")
         mes = try row.int("mes")
         semana = try row.int("semana")
+        sucursalNombre = try row.optionalString("sucursal_nombre")
     }
 }

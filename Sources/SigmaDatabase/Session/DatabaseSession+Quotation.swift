@@ -145,4 +145,28 @@ extension DatabaseSession {
         }
         return result
     }
+
+    /// The names ``precrearPiezas(ordenId:componentes:tipoEquipo:now:)`` would create, in order,
+    /// read without writing: SIGMA computes them before its e-mail and passes them to the
+    /// template (`componentes_seleccionados`, `piezas_creadas`).
+    /// - Parameters:
+    ///   - ordenId: the order.
+    ///   - componentes: the normalised `componentes_data`, in input order.
+    ///   - tipoEquipo: the order's `detalleequipo.tipo_equipo` (duplicate-name rule).
+    public func piezasPorCrear(ordenId: Int, componentes: [ComponenteSeleccion], tipoEquipo: String) async throws
+        -> [String]
+    {
+        var names: [String] = []
+        var planned: Set<Int> = []
+        for entry in componentes where entry.seleccionado && !entry.componenteDB.isEmpty {
+            guard let componente = try await componente(nombre: entry.componenteDB, tipoEquipo: tipoEquipo) else {
+                continue
+            }
+            if planned.contains(componente.id) { continue }
+            if try await existePiezaCotizada(cotizacionId: ordenId, componenteId: componente.id) { continue }
+            planned.insert(componente.id)
+            names.append(entry.componenteDB)
+        }
+        return names
+    }
 }

@@ -1,3 +1,4 @@
+import DjangoTemplates
 import Foundation
 
 extension SigmaTaskConfiguration {
@@ -11,7 +12,12 @@ extension SigmaTaskConfiguration {
     /// | `SIGMA_TEMP_DIR` | path | `BASE_DIR/media/temp` |
     /// | `SIGMA_STATIC_ROOT` | path (Django's `STATIC_ROOT`) | `BASE_DIR/staticfiles` |
     /// | `SIGMA_STATICFILES_DIRS` | paths separated by `:` or `,` (Django's `STATICFILES_DIRS`) | `BASE_DIR/static` |
-    /// | `SIGMA_EMAIL_TEMPLATES_DIR` | path; its `*.html` files override the built-in templates | none |
+    /// | `SIGMA_TEMPLATE_DIRS` | paths separated by `:` (Django's `TEMPLATES["DIRS"]`) | `BASE_DIR/templates` |
+    /// | `SIGMA_INSTALLED_APPS` | app names separated by `,` (their `templates/` folders are searched) | SIGMA's `INSTALLED_APPS` |
+    /// | `SIGMA_TIME_ZONE` | Django's `TIME_ZONE` for the deployment's templates | `UTC` |
+    /// | `SIGMA_USE_TZ` | Django's `USE_TZ` (`True`/`False`) | `True` |
+    /// | `SIGMA_LANGUAGE_CODE` | Django's `LANGUAGE_CODE` | `es-mx` |
+    /// | `SIGMA_STATIC_URL` | Django's `STATIC_URL` (`{% static %}`) | `/static/` |
     /// | `SIGMA_RETRY_COUNTDOWN` | seconds, decimal ≥ 0 | `60` |
     /// | `SIGMA_BLOCKING_THREADS` | integer ≥ 1 | number of CPUs, at most 4 |
     ///
@@ -49,11 +55,31 @@ extension SigmaTaskConfiguration {
             }
             threads = number
         }
+        var templateEnvironment = environment
+        templateEnvironment["SIGMA_BASE_DIR"] = base
+        let templateFolders = DirectoryTemplateLoader(environment: templateEnvironment, workingDirectory: base).folders
+        var settings = TemplateSettings()
+        if let zone = value("SIGMA_TIME_ZONE") {
+            guard TimeZone(identifier: zone) != nil else {
+                throw SigmaTaskError.configuration("SIGMA_TIME_ZONE must be an IANA time zone, got '\(zone)'")
+            }
+            settings.timeZone = zone
+        }
+        if let raw = value("SIGMA_USE_TZ") {
+            switch raw.lowercased() {
+            case "true", "1", "yes", "on", "y", "t": settings.useTZ = true
+            case "false", "0", "no", "off", "n", "f": settings.useTZ = false
+            default: throw SigmaTaskError.configuration("SIGMA_USE_TZ must be True or False, got '\(raw)'")
+            }
+        }
+        if let code = value("SIGMA_LANGUAGE_CODE") { settings.languageCode = code.lowercased() }
+        if let url = value("SIGMA_STATIC_URL") { settings.staticURL = url }
         self.init(
             baseDirectory: base, primaryMediaRoot: path("PRIMARY_MEDIA_ROOT"),
             alternateMediaRoot: path("ALTERNATE_MEDIA_ROOT"), temporaryRoot: path("SIGMA_TEMP_DIR"),
             staticRoot: path("SIGMA_STATIC_ROOT"), staticDirectories: statics,
-            templatesDirectory: path("SIGMA_EMAIL_TEMPLATES_DIR"), retryCountdown: countdown, blockingThreads: threads
+            templateFolders: templateFolders, templateSettings: settings, retryCountdown: countdown,
+            blockingThreads: threads
         )
     }
 }

@@ -1,3 +1,4 @@
+import DjangoTemplates
 import Foundation
 
 /// Where the SIGMA tasks find their files and how they retry.
@@ -14,8 +15,12 @@ public struct SigmaTaskConfiguration: Sendable {
     public var staticRoot: String
     /// `STATICFILES_DIRS`, searched in order for every static image.
     public var staticDirectories: [String]
-    /// A folder whose `*.html` files replace the built-in e-mail templates of the same name.
-    public var templatesDirectory: String?
+    /// The folders searched for the deployment's e-mail templates, in order (Django's `DIRS`,
+    /// then each installed app's `templates/`).
+    public var templateFolders: [String]
+    /// Django's settings the templates render with (`TIME_ZONE`, `USE_TZ`, `LANGUAGE_CODE`,
+    /// `STATIC_URL`).
+    public var templateSettings: TemplateSettings
     /// Seconds before a failed task runs again (SIGMA: 60).
     public var retryCountdown: Double
     /// Retries after the first run (SIGMA: 3).
@@ -32,14 +37,17 @@ public struct SigmaTaskConfiguration: Sendable {
     ///   - temporaryRoot: defaults to `BASE_DIR/media/temp`.
     ///   - staticRoot: defaults to `BASE_DIR/staticfiles`.
     ///   - staticDirectories: defaults to `[BASE_DIR/static]`.
-    ///   - templatesDirectory: override folder for e-mail templates, none by default.
+    ///   - templateFolders: defaults to `BASE_DIR/templates`, then `BASE_DIR/<app>/templates` for
+    ///     SIGMA's `INSTALLED_APPS`.
+    ///   - templateSettings: defaults to SIGMA's settings (UTC, `USE_TZ`, es-mx, `/static/`).
     ///   - retryCountdown: seconds before a retry, default 60.
     ///   - maxRetries: retries after the first run, default 3.
     ///   - blockingThreads: threads for CPU and file work, default 2.
     public init(
         baseDirectory: String, primaryMediaRoot: String? = nil, alternateMediaRoot: String? = nil,
         temporaryRoot: String? = nil, staticRoot: String? = nil, staticDirectories: [String]? = nil,
-        templatesDirectory: String? = nil, retryCountdown: Double = 60, maxRetries: Int = 3, blockingThreads: Int = 2
+        templateFolders: [String]? = nil, templateSettings: TemplateSettings = TemplateSettings(),
+        retryCountdown: Double = 60, maxRetries: Int = 3, blockingThreads: Int = 2
     ) {
         let base = URL(fileURLWithPath: baseDirectory)
         self.baseDirectory = baseDirectory
@@ -48,7 +56,12 @@ public struct SigmaTaskConfiguration: Sendable {
         self.temporaryRoot = temporaryRoot ?? base.appendingPathComponent("media/temp").path
         self.staticRoot = staticRoot ?? base.appendingPathComponent("staticfiles").path
         self.staticDirectories = staticDirectories ?? [base.appendingPathComponent("static").path]
-        self.templatesDirectory = templatesDirectory
+        self.templateFolders =
+            templateFolders
+            ?? DirectoryTemplateLoader(
+                baseDirectory: baseDirectory, installedApps: DirectoryTemplateLoader.sigmaInstalledApps
+            ).folders
+        self.templateSettings = templateSettings
         self.retryCountdown = retryCountdown
         self.maxRetries = maxRetries
         self.blockingThreads = max(1, blockingThreads)

@@ -1,4 +1,5 @@
 import BlockingExecutor
+import DjangoTemplates
 import Foundation
 import Logging
 import SigmaDatabase
@@ -64,7 +65,9 @@ public final class SigmaServices: Sendable {
         self.databases = databases
         self.mailConfiguration = mailConfiguration
         self.mail = mail
-        self.templates = EmailTemplates(overrideDirectory: configuration.templatesDirectory)
+        self.templates = EmailTemplates(
+            search: DirectoryTemplateLoader(folders: configuration.templateFolders),
+            settings: configuration.templateSettings)
         self.media = MediaStorage(
             primaryRoot: configuration.primaryMediaRoot, alternateRoot: configuration.alternateMediaRoot)
         self.assets = StaticAssets(

@@ -1,5 +1,6 @@
 import CeleryWire
 import CeleryWorker
+import DjangoTemplates
 import Foundation
 import Logging
 import SigmaDatabase
@@ -83,6 +84,19 @@ struct TaskRun: Sendable {
         } catch {
             warning("No se pudo registrar el envío del correo en el backend de resultados: \(error)")
         }
+    }
+
+    /// Renders an e-mail's body (the deployment's template, or the built-in one) and logs which
+    /// file it came from and how long it took.
+    func renderEmail(_ email: EmailTemplate, values: (EmailRendering) throws -> [String: TemplateValue]) throws
+        -> String
+    {
+        let body = try services.templates.render(email, countryTimeZone: country.timezone, values: values)
+        let milliseconds =
+            Double(body.duration.components.attoseconds) / 1e15
+            + Double(body.duration.components.seconds) * 1000
+        info("Plantilla del correo: \(body.source) (\(String(format: "%.2f", milliseconds)) ms)")
+        return body.html
     }
 
     /// Runs blocking work on the services' threads.

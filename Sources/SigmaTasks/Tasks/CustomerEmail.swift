@@ -5,7 +5,7 @@ import SigmaDocuments
 import SigmaMail
 
 /// What the two customer e-mails (diagnóstico and imágenes) share: the inline logo and icons,
-/// the equipment block, the country values and the photo recompression (§6.2, §7.3, §7.4).
+/// the photo recompression, the first reads (§6.2, §7.3, §7.4).
 enum CustomerEmail {
     /// One recompressed photo ready to attach.
     struct Photo: Sendable {
@@ -32,36 +32,6 @@ enum CustomerEmail {
             }
         }
         return result
-    }
-
-    /// The template values every customer e-mail uses, HTML-escaped.
-    static func baseContext(
-        _ run: TaskRun, order: OrdenConDetalle, message: String, photos: Int, whatsapp: String, hasLogo: Bool, now: Date
-    ) -> [String: Any] {
-        let detail = order.detalle
-        let sent = run.localDate(now)
-        let intake = run.localDate(order.orden.fechaIngreso)
-        let e = HTMLText.escape
-        return [
-            "orden": [
-                "numero": e(order.numeroVisible), "numero_interno": e(order.orden.numeroOrdenInterno),
-                "orden_cliente": e(detail.ordenCliente),
-            ],
-            "equipo": [
-                "tipo": e(detail.tipoEquipo), "marca": e(detail.marca), "modelo": e(detail.modelo),
-                "numero_serie": e(detail.numeroSerie), "fecha_ingreso": e("\(intake.date) \(intake.time)"),
-                "tiene_cargador": detail.tieneCargador, "serie_cargador": e(detail.numeroSerieCargador),
-            ] as [String: Any],
-            "mensaje_html": message.isEmpty ? "" : HTMLText.linebreaks(message),
-            "cantidad_imagenes": photos,
-            "varias_imagenes": photos != 1,
-            "empresa_nombre": e(run.country.empresaNombreCorto),
-            "pais_nombre": e(run.country.nombre),
-            "whatsapp_empleado": e(whatsapp),
-            "fecha_envio": sent.date,
-            "hora_envio": sent.time,
-            "hay_logo": hasLogo,
-        ]
     }
 
     /// `{prefix}_{id}_{basename}` with the extension forced to `.jpg` (§6.2 step 5).

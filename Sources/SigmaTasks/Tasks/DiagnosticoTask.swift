@@ -75,32 +75,35 @@ enum DiagnosticoTask {
                 }
                 photos = await CustomerEmail.photos(run, images: images, prefix: "diagnostico")
             }
-            let customer = order.detalle.emailCliente
+            let recipient = order.detalle.emailCliente
 
             if try await run.emailAlreadySent() {
                 run.info("El correo de esta tarea ya fue aceptado en un intento anterior; no se reenvía")
             } else {
                 let inline = await CustomerEmail.inlineImages(run)
-                var values = CustomerEmail.baseContext(
-                    run, order: order, message: message, photos: photos.count,
+                let planned = try await run.database.withSession { session in
+                    try await session.piezasPorCrear(
+                        ordenId: ordenId, componentes: components, tipoEquipo: order.detalle.tipoEquipo)
+                }
+                let customer = EmailContexts.Customer(
+                    order: order, country: run.country, message: message, photos: photos.count,
                     whatsapp: employee?.whatsappNumber(for: run.country) ?? "",
                     hasLogo: inline.contains { $0.filename == "logo_sic.png" }, now: now)
-                values["folio"] = HTMLText.escape(folio)
-                values["total_adjuntos"] = photos.count + 1
-                values["varios_adjuntos"] = photos.count + 1 != 1
-                values["email_empleado"] = HTMLText.escape(employeeEmail)
-                values["nombre_empleado"] = HTMLText.escape(employeeName)
-                let html = try services.templates.render("diagnostico_cliente.html", context: values)
+                let html = try run.renderEmail(.diagnostico) { rendering in
+                    EmailContexts.diagnostico(
+                        customer, rendering: rendering, folio: folio, components: planned,
+                        employeeEmail: employeeEmail, employeeName: employeeName)
+                }
                 let mail = try MailMessage(
                     subject: "DIAGNOSTICO FOLIO \(folio)", htmlBody: html,
-                    from: "Servicio Técnico System <\(services.fromAddress)>", to: [customer], cc: cc,
+                    from: "Servicio Técnico System <\(services.fromAddress)>", to: [recipient], cc: cc,
                     attachments: inline + [
                         MailAttachment(filename: pdfName, contentType: "application/pdf", data: Array(pdf))
                     ]
                         + photos.map(\.attachment))
                 let delivery = try await services.mail.send(mail)
                 await run.recordEmailSent(messageID: delivery.messageID)
-                run.info("Correo enviado a \(customer)")
+                run.info("Correo enviado a \(recipient)")
             }
 
             let (pieces, previous) = try await run.database.transaction { session -> (PiezasPrecreadas, String) in
@@ -109,7 +112,7 @@ enum DiagnosticoTask {
                 let previous = try await session.cambiarEstado(
                     ordenId: ordenId, a: EstadoOrden.diagnosticoEnviadoCliente)
                 var comment = """
-                    📧 Diagnóstico enviado al cliente (background) (\(customer))
+                    📧 Diagnóstico enviado al cliente (background) (\(recipient))
                     📋 Folio: \(folio)
                     📄 PDF adjunto: \(pdfName)
                     🔧 Componentes marcados: \(pieces.count)
@@ -125,7 +128,7 @@ enum DiagnosticoTask {
             run.info("Estado: \(previous) → \(EstadoOrden.diagnosticoEnviadoCliente)")
             run.info("Tarea completada para Orden \(order.orden.numeroOrdenInterno)")
             return [
-                "success": true, "orden": .string(order.orden.numeroOrdenInterno), "destinatario": .string(customer),
+                "success": true, "orden": .string(order.orden.numeroOrdenInterno), "destinatario": .string(recipient),
                 "folio": .string(folio), "piezas_creadas": .int(Int64(pieces.count)),
                 "imagenes_enviadas": .int(Int64(photos.count)),
             ]

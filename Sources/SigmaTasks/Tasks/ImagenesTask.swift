@@ -43,28 +43,28 @@ enum ImagenesTask {
             let original = photos.reduce(0) { $0 + $1.originalBytes }
             let compressed = photos.reduce(0) { $0 + $1.compressedBytes }
             run.info("Compresión: \(megabytes(original)) MB → \(megabytes(compressed)) MB")
-            let customer = order.detalle.emailCliente
+            let recipient = order.detalle.emailCliente
 
             if try await run.emailAlreadySent() {
                 run.info("El correo de esta tarea ya fue aceptado en un intento anterior; no se reenvía")
             } else {
                 let inline = await CustomerEmail.inlineImages(run)
-                let context = CustomerEmail.baseContext(
-                    run, order: order, message: message, photos: photos.count,
+                let customer = EmailContexts.Customer(
+                    order: order, country: run.country, message: message, photos: photos.count,
                     whatsapp: employee?.whatsappNumber(for: run.country) ?? "",
                     hasLogo: inline.contains { $0.filename == "logo_sic.png" }, now: Date())
-                let html = try services.templates.render("imagenes_cliente.html", context: context)
+                let html = try run.renderEmail(.imagenes) { EmailContexts.imagenes(customer, rendering: $0) }
                 let mail = try MailMessage(
                     subject: "📸 Fotografías de ingreso - Orden \(order.numeroVisible)", htmlBody: html,
-                    from: "Servicio Técnico System <\(services.fromAddress)>", to: [customer], cc: cc,
+                    from: "Servicio Técnico System <\(services.fromAddress)>", to: [recipient], cc: cc,
                     attachments: inline + photos.map(\.attachment))
                 let report = try await services.mail.send(mail)
                 await run.recordEmailSent(messageID: report.messageID)
-                run.info("Correo enviado a \(customer)")
+                run.info("Correo enviado a \(recipient)")
             }
 
             var comment = """
-                📧 Imágenes de ingreso enviadas al cliente (background) (\(customer))
+                📧 Imágenes de ingreso enviadas al cliente (background) (\(recipient))
                 📸 Cantidad de imágenes: \(photos.count)
                 📦 Tamaño total: \(String(format: "%.2f", Double(compressed) / 1_048_576)) MB
                 """
@@ -76,7 +76,7 @@ enum ImagenesTask {
             }
             run.info("Tarea completada para Orden \(order.orden.numeroOrdenInterno)")
             return [
-                "success": true, "orden": .string(order.orden.numeroOrdenInterno), "destinatario": .string(customer),
+                "success": true, "orden": .string(order.orden.numeroOrdenInterno), "destinatario": .string(recipient),
                 "imagenes_enviadas": .int(Int64(photos.count)),
                 "tamaño_mb": .double(MailSizeEstimate.megabytes(compressed)),
             ]

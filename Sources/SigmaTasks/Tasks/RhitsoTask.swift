@@ -144,23 +144,11 @@ enum RhitsoTask {
             if try await run.emailAlreadySent() {
                 run.info("El correo de esta tarea ya fue aceptado en un intento anterior; no se reenvía")
             } else {
-                let sent = run.localDate(now)
-                let e = HTMLText.escape
-                let detail = order.detalle
-                let html = try services.templates.render(
-                    "rhitso_envio.html",
-                    context: [
-                        "orden": ["numero": e(order.numeroVisible)],
-                        "equipo": [
-                            "numero_serie": e(detail.numeroSerie.isEmpty ? "N/A" : detail.numeroSerie),
-                            "modelo": e("\(detail.marca) \(detail.modelo)"),
-                            "cargador": e(
-                                detail.numeroSerieCargador.isEmpty ? "SIN CARGADOR" : detail.numeroSerieCargador),
-                        ],
-                        "descripcion_falla": e(
-                            order.orden.descripcionRhitso.isEmpty ? "No especificado" : order.orden.descripcionRhitso),
-                        "fecha_envio": sent.date, "hora_envio": sent.time,
-                    ])
+                let html = try run.renderEmail(.rhitso) { rendering in
+                    EmailContexts.rhitso(
+                        order: order, now: now, rendering: rendering,
+                        defaultFromEmail: services.mailConfiguration.defaultFromEmail)
+                }
                 var attachments = [MailAttachment(filename: pdfName, contentType: "application/pdf", data: Array(pdf))]
                 for name in estimate.validImages {
                     guard let url = files[name], let data = try? await run.blocking({ try Data(contentsOf: url) })

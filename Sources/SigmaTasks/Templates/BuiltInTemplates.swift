@@ -1,19 +1,17 @@
-/// The e-mail templates compiled into the binary (Stencil, Django-like syntax). A file with the
-/// same name in `SIGMA_EMAIL_TEMPLATES_DIR` replaces one of them.
-///
-/// Every value a task passes is already HTML-escaped (as Django's auto-escaping does), so
-/// templates print them with `{{ … }}` directly; `mensaje_html` is the custom message already
-/// turned into paragraphs.
+/// The e-mail templates compiled into the binary, in Django's template language, rendered by
+/// ``EmailTemplates`` when the deployment has no template of that name. They take the context
+/// SIGMA's tasks pass (`orden`, `detalle`, `folio`, `mensaje_personalizado`, …) plus `hay_logo`,
+/// with every date in the order's country time (DECISIONS #10).
 enum BuiltInTemplates {
     static let all: [String: String] = [
-        "rhitso_envio.html": rhitso,
+        EmailTemplate.rhitso.name: rhitso,
         "base_cliente.html": customerBase,
-        "diagnostico_cliente.html": diagnostico,
-        "imagenes_cliente.html": imagenes,
+        EmailTemplate.diagnostico.name: diagnostico,
+        EmailTemplate.imagenes.name: imagenes,
     ]
 
-    /// RHITSO lab e-mail (§7.2). Context: `orden.numero`, `equipo.numero_serie`, `equipo.modelo`,
-    /// `equipo.cargador`, `descripcion_falla`, `fecha_envio`, `hora_envio`.
+    /// RHITSO lab e-mail (§7.2). Context: `orden` (with `detalle_equipo`), `fecha_actual`,
+    /// `hora_actual`.
     static let rhitso = """
         <!DOCTYPE html>
         <html lang="es">
@@ -58,11 +56,11 @@ enum BuiltInTemplates {
             <div class="box">
               <h2>📋 INFORMACIÓN DEL EQUIPO</h2>
               <div class="grid">
-                <div class="cell"><div class="label">🎯 Orden</div><div class="value order">{{ orden.numero }}</div></div>
-                <div class="cell"><div class="label">🔢 Número de Serie</div><div class="value">{{ equipo.numero_serie }}</div></div>
-                <div class="cell"><div class="label">💻 Modelo</div><div class="value">{{ equipo.modelo }}</div></div>
-                <div class="cell"><div class="label">⚡ Cargador</div><div class="value">{{ equipo.cargador }}</div></div>
-                <div class="cell wide"><div class="label">🔍 Descripción de la Falla</div><div class="value">{{ descripcion_falla }}</div></div>
+                <div class="cell"><div class="label">🎯 Orden</div><div class="value order">{% if orden.detalle_equipo.orden_cliente %}{{ orden.detalle_equipo.orden_cliente }}{% else %}{{ orden.numero_orden_interno }}{% endif %}</div></div>
+                <div class="cell"><div class="label">🔢 Número de Serie</div><div class="value">{{ orden.detalle_equipo.numero_serie|default:"N/A" }}</div></div>
+                <div class="cell"><div class="label">💻 Modelo</div><div class="value">{{ orden.detalle_equipo.marca }} {{ orden.detalle_equipo.modelo }}</div></div>
+                <div class="cell"><div class="label">⚡ Cargador</div><div class="value">{{ orden.detalle_equipo.numero_serie_cargador|default:"SIN CARGADOR" }}</div></div>
+                <div class="cell wide"><div class="label">🔍 Descripción de la Falla</div><div class="value">{{ orden.descripcion_rhitso|default:"No especificado" }}</div></div>
               </div>
             </div>
             <div class="box">
@@ -87,7 +85,7 @@ enum BuiltInTemplates {
             <p><strong>Equipo de Soporte Técnico</strong></p>
             <p>SIC Comercialización y Servicios</p>
             <p>México</p>
-            <p>Enviado el {{ fecha_envio }} a las {{ hora_envio }}</p>
+            <p>Enviado el {{ fecha_actual }} a las {{ hora_actual }}</p>
           </div>
         </div>
         </body>
@@ -153,17 +151,17 @@ enum BuiltInTemplates {
               <a href="https://www.facebook.com/LatAmSic"><img src="cid:icon_facebook" alt="">Facebook</a>
               {% if whatsapp_empleado %}<a href="https://wa.me/{{ whatsapp_empleado }}"><img src="cid:icon_whatsapp" alt="">WhatsApp</a>{% endif %}
             </p>
-            <p>📅 Enviado el {{ fecha_envio }} a las {{ hora_envio }}</p>
+            <p>📅 Enviado el {{ fecha_envio_texto }} a las {{ hora_envio_texto }}</p>
           </div>
         </div>
         </body>
         </html>
         """
 
-    /// Diagnosis e-mail to the customer (§7.3). Context: `folio`, `orden.numero`, `equipo.*`,
-    /// `mensaje_html`, `cantidad_imagenes`, `total_adjuntos`, `varios_adjuntos`, `varias_imagenes`,
-    /// `empresa_nombre`, `pais_nombre`, `email_empleado`, `nombre_empleado`, `whatsapp_empleado`,
-    /// `fecha_envio`, `hora_envio`, `hay_logo`.
+    /// Diagnosis e-mail to the customer (§7.3). Context: `orden`, `detalle`, `folio`,
+    /// `mensaje_personalizado`, `cantidad_imagenes`, `empresa_nombre`, `pais_nombre`,
+    /// `email_empleado`, `nombre_empleado`, `whatsapp_empleado`, `fecha_envio_texto`,
+    /// `hora_envio_texto`, `hay_logo`.
     static let diagnostico = """
         {% extends "base_cliente.html" %}
         {% block title %}Diagnóstico - {{ folio }}{% endblock %}
@@ -177,22 +175,22 @@ enum BuiltInTemplates {
             <div class="box">
               <h2>📋 INFORMACIÓN DE SU EQUIPO</h2>
               <div class="row"><span class="label">📑 Folio Diagnóstico:</span> <span class="highlight">{{ folio }}</span></div>
-              <div class="row"><span class="label">🎯 Número de Orden:</span> <span class="highlight">{{ orden.numero }}</span></div>
-              <div class="row"><span class="label">💻 Equipo:</span> {{ equipo.tipo }} {{ equipo.marca }}{% if equipo.modelo %} {{ equipo.modelo }}{% endif %}</div>
-              <div class="row"><span class="label">🔢 Número de Serie:</span> {{ equipo.numero_serie }}</div>
-              <div class="row"><span class="label">📅 Fecha de Ingreso:</span> {{ equipo.fecha_ingreso }}</div>
+              <div class="row"><span class="label">🎯 Número de Orden:</span> <span class="highlight">{% if detalle.orden_cliente %}{{ detalle.orden_cliente }}{% else %}{{ orden.numero_orden_interno }}{% endif %}</span></div>
+              <div class="row"><span class="label">💻 Equipo:</span> {{ detalle.tipo_equipo }} {{ detalle.marca }}{% if detalle.modelo %} {{ detalle.modelo }}{% endif %}</div>
+              <div class="row"><span class="label">🔢 Número de Serie:</span> {{ detalle.numero_serie }}</div>
+              <div class="row"><span class="label">📅 Fecha de Ingreso:</span> {{ orden.fecha_ingreso|date:"d/m/Y H:i" }}</div>
             </div>
-            {% if mensaje_html %}
+            {% if mensaje_personalizado %}
             <div class="box message">
               <h2>💬 Mensaje Adicional</h2>
-              {{ mensaje_html }}
+              {{ mensaje_personalizado|linebreaks }}
             </div>
             {% endif %}
             <div class="box files">
-              <div class="count">{{ total_adjuntos }}</div>
-              <p>archivo{% if varios_adjuntos %}s{% endif %} adjunto{% if varios_adjuntos %}s{% endif %} a este correo</p>
+              <div class="count">{{ cantidad_imagenes|add:1 }}</div>
+              <p>archivo{{ cantidad_imagenes|add:1|pluralize }} adjunto{{ cantidad_imagenes|add:1|pluralize }} a este correo</p>
               <p>📄 1 PDF — el diagnóstico completo con las observaciones técnicas</p>
-              {% if cantidad_imagenes %}<p>📸 {{ cantidad_imagenes }} {% if varias_imagenes %}imágenes{% else %}imagen{% endif %} — fotografías tomadas durante el diagnóstico</p>{% endif %}
+              {% if cantidad_imagenes %}<p>📸 {{ cantidad_imagenes }} {% if cantidad_imagenes == 1 %}imagen{% else %}imágenes{% endif %} — fotografías tomadas durante el diagnóstico</p>{% endif %}
             </div>
             <div class="box notes">
               <h2>ℹ️ Información Importante</h2>
@@ -208,12 +206,12 @@ enum BuiltInTemplates {
         {% block footer_reply %}{% if nombre_empleado %}<strong>{{ nombre_empleado }}</strong>{% if email_empleado %} (<a href="mailto:{{ email_empleado }}">{{ email_empleado }}</a>){% endif %}{% else %}su responsable de seguimiento{% endif %}{% endblock %}
         """
 
-    /// Intake photos e-mail to the customer (§7.4). Context: `orden.numero`, `equipo.*`,
-    /// `mensaje_html`, `cantidad_imagenes`, `varias_imagenes`, `empresa_nombre`, `pais_nombre`,
-    /// `whatsapp_empleado`, `fecha_envio`, `hora_envio`, `hay_logo`.
+    /// Intake photos e-mail to the customer (§7.4). Context: `orden`, `detalle`,
+    /// `mensaje_personalizado`, `cantidad_imagenes`, `empresa_nombre`, `pais_nombre`,
+    /// `whatsapp_empleado`, `fecha_envio_texto`, `hora_envio_texto`, `hay_logo`.
     static let imagenes = """
         {% extends "base_cliente.html" %}
-        {% block title %}Fotografías de Ingreso - {{ orden.orden_cliente }}{% endblock %}
+        {% block title %}Fotografías de Ingreso - {{ detalle.orden_cliente }}{% endblock %}
         {% block header_title %}📸 FOTOGRAFÍAS DE INGRESO{% endblock %}
         {% block header_subtitle %}Registro de Estado del Equipo{% endblock %}
         {% block content %}
@@ -221,22 +219,22 @@ enum BuiltInTemplates {
             <p>Hemos recibido su equipo y documentamos con las fotografías adjuntas el estado en que llegó a nuestro centro de servicio.</p>
             <div class="box">
               <h2>📋 INFORMACIÓN DE SU EQUIPO</h2>
-              <div class="row"><span class="label">🎯 Número de Orden:</span> <span class="highlight">{{ orden.numero }}</span></div>
-              <div class="row"><span class="label">💻 Equipo:</span> {{ equipo.tipo }} {{ equipo.marca }}{% if equipo.modelo %} {{ equipo.modelo }}{% endif %}</div>
-              <div class="row"><span class="label">🔢 Número de Serie:</span> {{ equipo.numero_serie }}</div>
-              <div class="row"><span class="label">📅 Fecha de Ingreso:</span> {{ equipo.fecha_ingreso }}</div>
-              <div class="row"><span class="label">🔌 Cargador:</span> {% if equipo.tiene_cargador %}✅ Incluido{% if equipo.serie_cargador %} (S/N: {{ equipo.serie_cargador }}){% endif %}{% else %}❌ No incluido{% endif %}</div>
+              <div class="row"><span class="label">🎯 Número de Orden:</span> <span class="highlight">{% if detalle.orden_cliente %}{{ detalle.orden_cliente }}{% else %}{{ orden.numero_orden_interno }}{% endif %}</span></div>
+              <div class="row"><span class="label">💻 Equipo:</span> {{ detalle.tipo_equipo }} {{ detalle.marca }}{% if detalle.modelo %} {{ detalle.modelo }}{% endif %}</div>
+              <div class="row"><span class="label">🔢 Número de Serie:</span> {{ detalle.numero_serie }}</div>
+              <div class="row"><span class="label">📅 Fecha de Ingreso:</span> {{ orden.fecha_ingreso|date:"d/m/Y H:i" }}</div>
+              <div class="row"><span class="label">🔌 Cargador:</span> {% if detalle.tiene_cargador %}✅ Incluido{% if detalle.numero_serie_cargador %} (S/N: {{ detalle.numero_serie_cargador }}){% endif %}{% else %}❌ No incluido{% endif %}</div>
             </div>
-            {% if mensaje_html %}
+            {% if mensaje_personalizado %}
             <div class="box message">
               <h2>💬 Mensaje Adicional</h2>
-              {{ mensaje_html }}
+              {{ mensaje_personalizado|linebreaks }}
             </div>
             {% endif %}
             <div class="box files">
               <h2>📎 IMÁGENES ADJUNTAS</h2>
               <div class="count">{{ cantidad_imagenes }}</div>
-              <p>fotografía{% if varias_imagenes %}s{% endif %} adjunta{% if varias_imagenes %}s{% endif %} a este correo</p>
+              <p>fotografía{{ cantidad_imagenes|pluralize }} adjunta{{ cantidad_imagenes|pluralize }} a este correo</p>
             </div>
             <div class="box notes">
               <h2>ℹ️ Información Importante</h2>

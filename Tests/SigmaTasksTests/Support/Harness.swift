@@ -70,14 +70,20 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Runs `body` with a fresh scenario and tears everything down afterwards.
+    ///
+    /// - Parameters:
+    ///   - prepare: runs on the scenario's `BASE_DIR` before the worker starts (to lay out a
+    ///     deployment's templates, for example).
+    ///   - logs: when given, the worker logs into it at info level.
     static func with(
         _ backend: Backend, smtpOptions: [String] = [], retryCountdown: Double = 1,
-        _ body: (Harness) async throws -> Void
+        prepare: (String) throws -> Void = { _ in }, logs: LogCapture? = nil, _ body: (Harness) async throws -> Void
     ) async throws {
         let assets = try Self.assets.get()
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased()
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-tasks-e2e-\(token)").path
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        try prepare(base)
         let databaseConfiguration: DatabaseConfiguration
         switch backend {
         case .sqlite:
@@ -92,8 +98,8 @@ final class Harness: @unchecked Sendable {
             try Backend.psql("postgres", "CREATE DATABASE \"\(databaseConfiguration.mexicoName)\"")
             try Backend.psql("postgres", "CREATE DATABASE \"\(databaseConfiguration.argentinaName)\"")
         }
-        var logger = Logger(label: "sigma-tasks-test")
-        logger.logLevel = .warning
+        var logger = logs?.logger() ?? Logger(label: "sigma-tasks-test")
+        logger.logLevel = logs == nil ? .warning : .info
         let smtp = try await SMTPTestServer(smtpOptions)
         let harness = Harness(
             backend: backend, smtp: smtp, base: base, databaseConfiguration: databaseConfiguration,

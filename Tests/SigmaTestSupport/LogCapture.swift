@@ -2,14 +2,16 @@ import Logging
 import Synchronization
 
 /// A `LogHandler` that keeps every rendered line (message and metadata) for assertions.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
     /// All lines logged so far.
-    var all: [String] { lines.withLock { $0 } }
+    public var all: [String] { lines.withLock { $0 } }
+
+    public init() {}
 
     /// A logger writing into this capture at trace level.
-    func logger(label: String = "sigma-mail-test") -> Logger {
+    public func logger(label: String = "sigma-test") -> Logger {
         Logger(label: label) { _ in Handler(capture: self) }
     }
 
