@@ -54,6 +54,9 @@ DEFAULT_FROM_EMAIL=SIGMA Demo <noreply@sigma-demo.example>
 CELERY_BROKER_URL=redis://127.0.0.1:$port/0
 CELERY_RESULT_BACKEND=redis://127.0.0.1:$port/1
 ENV
+# A deployment's own e-mail templates (for example a SIGMA checkout's servicio_tecnico/templates):
+# SIGMA_TEMPLATE_DIRS=/path/a:/path/b bash scripts/demo.sh renders the e-mails from them.
+if [ -n "${SIGMA_TEMPLATE_DIRS:-}" ]; then echo "SIGMA_TEMPLATE_DIRS=$SIGMA_TEMPLATE_DIRS" >> "$work/.env"; fi
 mkdir -p "$work/outbox"
 "$bin" demo-data --env-file "$work/.env"
 "$py" scripts/demo/make_assets.py "$work" "$work/media" --db "$work/db.sqlite3" --db "$work/db_argentina.sqlite3"
@@ -81,7 +84,7 @@ for id in "$id_rhitso" "$id_diag" "$id_img" "$id_missing"; do
 done
 kill "$worker_pid"; wait "$worker_pid" 2>/dev/null || true; worker_pid=""
 echo "--- worker log (task lines)"
-grep -E '\[(RHITSO|DIAGNOSTICO|IMAGENES)\]|Tarea de prueba|succeeded|retry|raised' "$work/worker.log" | cut -c1-220 || true
+grep -E '\[(RHITSO|DIAGNOSTICO|IMAGENES)\]|Tarea de prueba|succeeded|retry|raised' "$work/worker.log" | cut -c1-260 || true
 
 say "7/7 e-mails and PDFs"
 rm -rf "$output"; mkdir -p "$output"

@@ -1,18 +1,24 @@
+import Synchronization
+
 /// Finds templates by name for `{% include %}` and `{% extends %}` (Django's loaders).
 public protocol TemplateLoader: Sendable {
     /// The parsed template, or nil when no folder has it (Django's `TemplateDoesNotExist`).
     func template(named name: String) throws(TemplateSyntaxError) -> Template?
 }
 
-/// Templates held in memory by name (Django's `locmem.Loader`), parsed on first use.
+/// Templates held in memory by name (Django's `locmem.Loader`), parsed on first use and kept.
 public final class InMemoryTemplateLoader: TemplateLoader {
     private let sources: [String: String]
+    private let parsed = Mutex<[String: Template]>([:])
 
     public init(_ sources: [String: String]) { self.sources = sources }
 
     public func template(named name: String) throws(TemplateSyntaxError) -> Template? {
+        if let cached = parsed.withLock({ $0[name] }) { return cached }
         guard let source = sources[name] else { return nil }
-        return try Template(source: source, name: name, loader: self)
+        let template = try Template(source: source, name: name, loader: self)
+        parsed.withLock { $0[name] = template }
+        return template
     }
 }
 

@@ -9,14 +9,19 @@ import Testing
 /// (`scripts/mail/django_reference.py`, real Django 5.2, a context built the way SIGMA's
 /// `tasks.py` builds it), the fallback is per file and logged, and a broken template retries and
 /// fails as under the Python worker.
-@Suite(
-    .serialized,
-    .enabled(if: Harness.available, "needs the test Redis and .venv/celery-5.7 (scripts/test.sh starts them)"),
-    .enabled(
-        if: SigmaTestSupport.TestEnvironment.python("django-5.2") != nil,
-        "needs .venv/django-5.2 (scripts/setup-python.sh)")
-)
-struct DeploymentTemplateTests {
+extension EndToEndTests {
+    /// Serialized with the other end-to-end scenarios (each runs a worker and Python clients).
+    @Suite(
+        .serialized,
+        .enabled(if: Harness.available, "needs the test Redis and .venv/celery-5.7 (scripts/test.sh starts them)"),
+        .enabled(
+            if: SigmaTestSupport.TestEnvironment.python("django-5.2") != nil,
+            "needs .venv/django-5.2 (scripts/setup-python.sh)")
+    )
+    struct DeploymentTemplateTests {}
+}
+
+extension EndToEndTests.DeploymentTemplateTests {
     /// A template set written for this test, laid out as a Django project: a layout in `DIRS`
     /// (`BASE_DIR/templates`), the e-mails and a partial in the app's `templates/` folder.
     static let templates: [String: String] = [
@@ -254,6 +259,46 @@ struct DeploymentTemplateTests {
             #expect(h.smtp.messages().isEmpty)
             // No history row: the e-mail was never sent.
             #expect(try h.query("SELECT COUNT(*) FROM servicio_tecnico_historialorden WHERE orden_id = 1") == ["1"])
+        }
+    }
+
+    /// A SIGMA checkout's own templates (`SIGMA_CHECKOUT`, e.g. SIGMA 64a1811 exported to a
+    /// folder; never part of this repository): the three e-mails come out as Django sends them.
+    @Test(
+        .timeLimit(.minutes(5)),
+        .enabled(
+            if: ProcessInfo.processInfo.environment["SIGMA_CHECKOUT"] != nil,
+            "set SIGMA_CHECKOUT to a SIGMA checkout to compare its own templates"))
+    func aSigmaCheckoutsTemplatesGiveDjangosMessages() async throws {
+        let checkout = ProcessInfo.processInfo.environment["SIGMA_CHECKOUT"]!
+        let logs = LogCapture()
+        let copy: (String) throws -> Void = { base in
+            for folder in ["templates", "servicio_tecnico/templates"] {
+                let source = URL(fileURLWithPath: checkout).appendingPathComponent(folder)
+                guard FileManager.default.fileExists(atPath: source.path) else { continue }
+                let target = URL(fileURLWithPath: base).appendingPathComponent(folder)
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: source, to: target)
+            }
+        }
+        try await Harness.with(.sqlite, prepare: copy, logs: logs) { h in
+            let tasks = [
+                ("imagenes", EndToEnd.imagenesKwargs), ("diagnostico", EndToEnd.diagnosticoKwargs),
+                ("rhitso", EndToEnd.rhitsoKwargs),
+            ]
+            for (index, (task, kwargs)) in tasks.enumerated() {
+                try await Self.awaitEarlyInMinute()
+                let id = try h.enqueue(task, kwargs)
+                let outcome = try h.result(id)
+                #expect(outcome["status"] as? String == "SUCCESS", "\(task): \(outcome)")
+                let messages = h.smtp.messages()
+                try #require(messages.count == index + 1)
+                let ours = Array(try Data(contentsOf: URL(fileURLWithPath: messages[index])))
+                let django = try Self.django(h, task: task, kwargs: kwargs, received: messages[index])
+                Self.expectSame(ours, django, "SIGMA's \(task)")
+            }
+            for line in logs.all where line.contains("Plantilla del correo:") { print("render: \(line)") }
         }
     }
 }
