@@ -74,6 +74,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "DjangoTemplates", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
+        .target(name: "CeleryBeat", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(
             name: "SigmaMail",
             dependencies: [
@@ -134,6 +135,9 @@ let package = Package(
             exclude: ["Support"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "CeleryBeatTests", dependencies: ["CeleryBeat", "CeleryWire", "SigmaTestSupport"],
+            exclude: ["celery_schedules.py"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DjangoTemplatesTests", dependencies: ["DjangoTemplates", "CeleryWire"],
             exclude: ["Corpus"], swiftSettings: swiftSettings),
