@@ -9,7 +9,9 @@ struct BeatEntryTests {
     static let now = utc(2026, 12, 2, 12)
     static let every10 = BeatSchedule.interval(IntervalSchedule(every: 10, period: .minutes))
 
-    static func row(_ schedule: BeatSchedule? = every10, _ change: (inout PeriodicTaskRow) -> Void = { _ in }) -> PeriodicTaskRow {
+    static func row(_ schedule: BeatSchedule? = every10, _ change: (inout PeriodicTaskRow) -> Void = { _ in })
+        -> PeriodicTaskRow
+    {
         var row = PeriodicTaskRow(
             id: 1, name: "limpieza", task: "servicio_tecnico.limpiar", schedule: schedule, args: "[1, \"a\"]",
             kwargs: "{\"x\": 2}", headers: "{\"origen\": \"admin\"}", dateChanged: now - 3 * minute)
@@ -21,7 +23,8 @@ struct BeatEntryTests {
         let entry = BeatEntry(Self.row(), now: Self.now)
         #expect(entry.defect == nil)
         #expect(entry.arguments?.args == [.int(1), .string("a")] && entry.arguments?.kwargs["x"] == .int(2))
-        #expect(entry.headers["periodic_task_name"] == .string("limpieza") && entry.headers["origen"] == .string("admin"))
+        #expect(
+            entry.headers["periodic_task_name"] == .string("limpieza") && entry.headers["origen"] == .string("admin"))
         // Never run: counted from date_changed, so the first run is `every` after the last edit.
         #expect(entry.row.lastRunAt == Self.now - 3 * Self.minute)
         #expect(try entry.isDue(now: Self.now).0 == ScheduleState(isDue: false, next: 420))
@@ -53,7 +56,10 @@ struct BeatEntryTests {
         let expired = BeatEntry(Self.row { $0.expires = Self.now }, now: Self.now)
         let (state, change) = try expired.isDue(now: Self.now)
         #expect(!state.isDue && state.next == ClockedSchedule.neverCheck && change == .disable(reason: "expired"))
-        var oneOff = BeatEntry(Self.row { $0.oneOff = true; $0.lastRunAt = Self.now - 11 * Self.minute }, now: Self.now)
+        var oneOff = BeatEntry(
+            Self.row {
+                $0.oneOff = true; $0.lastRunAt = Self.now - 11 * Self.minute
+            }, now: Self.now)
         #expect(try oneOff.isDue(now: Self.now).0.isDue)
         oneOff.reserve(now: Self.now)
         #expect(oneOff.row.totalRunCount == 1 && oneOff.row.lastRunAt == Self.now)

@@ -10,7 +10,8 @@ public enum BeatSchedule: Sendable, Hashable {
     public func isDue(lastRunAt: Int64, now: Int64, startingDeadline: Double? = nil) throws -> ScheduleState {
         switch self {
         case .interval(let schedule): schedule.isDue(lastRunAt: lastRunAt, now: now)
-        case .crontab(let schedule): try schedule.isDue(lastRunAt: lastRunAt, now: now, startingDeadline: startingDeadline)
+        case .crontab(let schedule):
+            try schedule.isDue(lastRunAt: lastRunAt, now: now, startingDeadline: startingDeadline)
         case .clocked(let schedule): schedule.isDue(now: now)
         }
     }
@@ -114,7 +115,8 @@ public struct BeatEntry: Sendable, Hashable {
             defect = .disable(reason: "Removing schedule \(row.name) for argument deseralization error")
             row.enabled = false
         }
-        var headers = (try? parser.parse(Array((row.headers.isEmpty ? "{}" : row.headers).utf8)))?.objectValue ?? JSONObject()
+        var headers =
+            (try? parser.parse(Array((row.headers.isEmpty ? "{}" : row.headers).utf8)))?.objectValue ?? JSONObject()
         headers["periodic_task_name"] = .string(row.name)
         self.headers = headers
         if row.lastRunAt == nil {
