@@ -136,7 +136,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CeleryBeatTests", dependencies: ["CeleryBeat", "CeleryWire", "SigmaTestSupport"],
+            name: "CeleryBeatTests",
+            dependencies: [
+                "CeleryBeat", "CeleryWire", "SigmaDatabase", "SigmaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["celery_schedules.py"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DjangoTemplatesTests", dependencies: ["DjangoTemplates", "CeleryWire"],

@@ -24,5 +24,5 @@ make_env() {
 make_env "$root/.venv/celery-5.3" "celery[redis]==5.3.6" "kombu==5.3.7"
 make_env "$root/.venv/celery-5.7" "celery[redis]==5.7.0" "kombu==5.7.0" \
     "aiosmtpd==1.4.6" "Pillow" "reportlab" "numpy"
-make_env "$root/.venv/django-5.2" "django>=5.2,<5.3" "psycopg[binary]>=3.1,<4"
+make_env "$root/.venv/django-5.2" "django>=5.2,<5.3" "psycopg[binary]>=3.1,<4" "django-celery-beat>=2.9,<2.10"
 echo "python environments ready in $root/.venv"
