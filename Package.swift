@@ -76,6 +76,9 @@ let package = Package(
         .target(name: "DjangoTemplates", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(name: "CeleryBeat", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(
+            name: "SigmaBeat", dependencies: ["CeleryBeat", "CeleryWire", "CeleryWorker", "SigmaDatabase"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "SigmaMail",
             dependencies: [
                 "CCurlShim", "BlockingExecutor",
@@ -138,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "CeleryBeatTests",
             dependencies: [
-                "CeleryBeat", "CeleryWire", "SigmaDatabase", "SigmaTestSupport",
+                "CeleryBeat", "CeleryWire", "SigmaBeat", "SigmaDatabase", "SigmaTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["celery_schedules.py"], swiftSettings: swiftSettings),

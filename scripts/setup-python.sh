@@ -3,7 +3,8 @@
 #   .venv/celery-5.3  Celery 5.3.6 / kombu 5.3.7 (oldest client SIGMA allows)
 #   .venv/celery-5.7  Celery 5.7.0 / kombu 5.7.0, plus the tools the tests talk to:
 #                     aiosmtpd (SMTP server), Pillow + reportlab + numpy (benchmarks, checks)
-#   .venv/django-5.2  Django 5.2.x (+ psycopg): the template engine and EmailMessage the differential tests compare with
+#   .venv/django-5.2  Django 5.2.x, psycopg, django-celery-beat 2.9 (with Celery 5.7, redis): the template
+#                     engine, EmailMessage and beat the differential tests compare with
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="${PYTHON:-python3}"
@@ -24,5 +25,5 @@ make_env() {
 make_env "$root/.venv/celery-5.3" "celery[redis]==5.3.6" "kombu==5.3.7"
 make_env "$root/.venv/celery-5.7" "celery[redis]==5.7.0" "kombu==5.7.0" \
     "aiosmtpd==1.4.6" "Pillow" "reportlab" "numpy"
-make_env "$root/.venv/django-5.2" "django>=5.2,<5.3" "psycopg[binary]>=3.1,<4" "django-celery-beat>=2.9,<2.10"
+make_env "$root/.venv/django-5.2" "django>=5.2,<5.3" "psycopg[binary]>=3.1,<4" "django-celery-beat>=2.9,<2.10" "celery[redis]" "packaging"
 echo "python environments ready in $root/.venv"

@@ -1,6 +1,8 @@
+import CeleryBeat
 import CeleryWire
 import Foundation
 import Logging
+import SigmaBeat
 import SigmaDatabase
 import SigmaTestSupport
 import Testing
@@ -192,6 +194,106 @@ struct BeatTablesTests {
             // Only finishing the one-off bumped the change marker.
             #expect(after["last_update"] as? String == "2026-11-30T00:55:00+00:00")
             #expect(before["last_update"] as? String != after["last_update"] as? String)
+        } catch {
+            await scratch.close()
+            throw error
+        }
+        await scratch.close()
+    }
+
+    static func redis(_ url: String, _ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-u", url] + arguments, timeout: 10)
+        guard result.status == 0 else { throw TestServerError("redis-cli: \(result.standardError)") }
+        return result.standardOutput
+    }
+
+    /// An envelope as JSON, with what differs between any two sends (ids, tags, the sending
+    /// node, the clock) taken out and returned apart.
+    static func normalized(_ text: String) throws -> (envelope: [String: Any], expires: String?, expiration: Int?) {
+        var envelope = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var headers = try #require(envelope["headers"] as? [String: Any])
+        var properties = try #require(envelope["properties"] as? [String: Any])
+        let expires = headers.removeValue(forKey: "expires") as? String
+        for key in ["id", "root_id", "origin"] { headers.removeValue(forKey: key) }
+        let expiration = (properties.removeValue(forKey: "expiration") as? String).flatMap { Int($0) }
+        for key in ["delivery_tag", "correlation_id", "reply_to"] { properties.removeValue(forKey: key) }
+        let encodedBody = try #require(envelope["body"] as? String)
+        let body = try #require(Data(base64Encoded: encodedBody))
+        envelope["body"] = try JSONSerialization.jsonObject(with: body)
+        envelope["headers"] = headers
+        envelope["properties"] = properties
+        return (envelope, expires, expiration)
+    }
+
+    @Test(.enabled(if: TestEnvironment.redisAvailable, "needs the test Redis (scripts/services/redis.sh)"))
+    func theMessagesAreTheOnesPythonsBeatSends() async throws {
+        let scratch = try Scratch(.sqlite)
+        let broker = TestEnvironment.redisURL + "/11"
+        do {
+            var specs = Self.specs.filter { ($0["name"] as? String) != "mal" && ($0["name"] as? String) != "una-vez" }
+            specs.append([
+                "name": "ruta", "task": "servicio_tecnico.ruta", "interval": ["every": 1, "period": "hours"],
+                "exchange": "avisos", "routing_key": "aviso.diario", "kwargs": ["ñ": "sí"], "priority": 3,
+            ])
+            specs.append([
+                "name": "simple", "task": "servicio_tecnico.simple", "interval": ["every": 30, "period": "seconds"],
+            ])
+            try scratch.create(specs)
+            _ = try Self.redis(broker, ["FLUSHDB"])
+            _ = try Self.redis(
+                broker, ["SADD", "_kombu.binding.avisos", "aviso.diario\u{06}\u{16}\u{06}\u{16}avisos-q"])
+            let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/beat/python_beat_send.py").path
+            let names = ["limpieza", "reporte", "ruta", "simple"]
+            let sent = try ProcessRunner.runBlocking(
+                TestEnvironment.python("django-5.2")!.path,
+                [script] + scratch.databaseArguments + ["--broker", broker, "--timezone", "America/Mexico_City"]
+                    + names, timeout: 120)
+            try #require(sent.status == 0, "python_beat_send.py: \(sent.standardError)")
+            let now = Int64((Date().timeIntervalSince1970 * 1e6).rounded())
+            let records = try await scratch.router.mexico.withSession { try await $0.periodicTasks() }
+            let zone = try #require(Zone("America/Mexico_City"))
+            var ours: [String: TaskMessage] = [:]
+            for record in records where names.contains(record.name) {
+                let entry = BeatEntry(try record.beatRow(), now: now)
+                let message = entry.message(now: now, appZone: zone, origin: "gen1@test")
+                #expect(message != nil, "no message for \(record.name)")
+                ours[record.name] = message
+            }
+            // Where Python's messages landed: the row's queue, the default queue, the bound queue.
+            let queues = ["mantenimiento": ["limpieza"], "celery": ["reporte", "simple"], "avisos-q": ["ruta"]]
+            // kombu keeps a priority's messages under `<queue>\x06\x16<step>`.
+            let keys = try Self.redis(broker, ["--no-raw", "KEYS", "*"]).split(separator: "\n").map(String.init)
+            for (queue, expected) in queues {
+                var lines: [String] = []
+                for key in try Self.redis(broker, ["KEYS", "\(queue)*"]).split(separator: "\n").map(String.init)
+                where key == queue || key.hasPrefix(queue + "\u{06}\u{16}") {
+                    let raw = try Self.redis(broker, ["LRANGE", key, "0", "-1"])
+                    lines += raw.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+                }
+                _ = keys
+                #expect(lines.count == expected.count, "queue \(queue): \(lines.count) messages")
+                for line in lines {
+                    let python = try Self.normalized(line)
+                    let headers = python.envelope["headers"] as? [String: Any]
+                    let name = try #require(headers?["periodic_task_name"] as? String)
+                    #expect(expected.contains(name), "\(name) in \(queue)")
+                    let message = try #require(ours[name])
+                    let mine = try Self.normalized(String(decoding: message.encoded(), as: UTF8.self))
+                    #expect(
+                        NSDictionary(dictionary: mine.envelope).isEqual(to: python.envelope),
+                        "\(name): ours \(mine.envelope) Python \(python.envelope)")
+                    #expect((mine.expires == nil) == (python.expires == nil), "\(name) expires")
+                    if let a = mine.expires, let b = python.expires {
+                        // Same offset and within the seconds between the two sends.
+                        #expect(a.suffix(6) == b.suffix(6), "\(a) vs \(b)")
+                        let first = try #require(ISODateTime.parse(a)).unixTime()
+                        let second = try #require(ISODateTime.parse(b)).unixTime()
+                        #expect(abs(first - second) < 30, "\(a) vs \(b)")
+                    }
+                    if let a = mine.expiration, let b = python.expiration { #expect(abs(a - b) < 30_000) }
+                    #expect((mine.expiration == nil) == (python.expiration == nil), "\(name) expiration")
+                }
+            }
         } catch {
             await scratch.close()
             throw error
