@@ -76,7 +76,12 @@ let package = Package(
         .target(name: "DjangoTemplates", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(name: "CeleryBeat", dependencies: ["CeleryWire"], swiftSettings: swiftSettings),
         .target(
-            name: "SigmaBeat", dependencies: ["CeleryBeat", "CeleryWire", "CeleryWorker", "SigmaDatabase"],
+            name: "SigmaBeat",
+            dependencies: [
+                "CeleryBeat", "CeleryWire", "CeleryWorker", "SigmaDatabase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "SigmaMail",
@@ -108,9 +113,12 @@ let package = Package(
         .executableTarget(
             name: "sigma-worker",
             dependencies: [
-                "CeleryWire", "CeleryWorker", "CeleryTestTasks", "SigmaTasks",
+                "CeleryWire", "CeleryWorker", "CeleryTestTasks", "SigmaTasks", "CeleryBeat", "SigmaBeat",
+                "SigmaDatabase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

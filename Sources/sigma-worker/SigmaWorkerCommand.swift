@@ -10,11 +10,12 @@ struct SigmaWorkerCommand: AsyncParsableCommand {
         abstract: "A Celery-compatible task worker for SIGMA.",
         version: SigmaWorkerVersion.line,
         subcommands: [
-            WorkerCommand.self, VersionCommand.self, DecodeCommand.self, ReplayCommand.self, DemoDataCommand.self,
+            WorkerCommand.self, BeatCommand.self, VersionCommand.self, DecodeCommand.self, ReplayCommand.self,
+            DemoDataCommand.self,
         ],
         defaultSubcommand: WorkerCommand.self)
 
-    static let subcommandNames = ["worker", "version", "decode", "replay", "demo-data"]
+    static let subcommandNames = ["worker", "beat", "version", "decode", "replay", "demo-data"]
     /// Celery's global options (`celery --help`): given before the subcommand they are moved
     /// after `worker`, whose options they are here. The first list takes a value.
     static let globalOptionsWithValue = [
@@ -49,11 +50,30 @@ struct SigmaWorkerCommand: AsyncParsableCommand {
         }
         guard !globals.isEmpty else { return arguments }
         if let first = rest.first, subcommandNames.contains(first) {
-            return first == "worker" ? [first] + globals + rest.dropFirst() : rest
+            if first == "worker" { return [first] + globals + rest.dropFirst() }
+            if first == "beat" { return [first] + beatOptions(globals) + rest.dropFirst() }
+            return rest
         }
         // No subcommand (or `--version`/`--help` alone): the default subcommand, `worker`.
         if rest.contains("--version") || rest.contains("--help") || rest.contains("-h") { return rest }
         return ["worker"] + globals + rest
+    }
+
+    /// The global options `beat` takes (`-A`, `-b`); the others mean nothing to it.
+    static func beatOptions(_ globals: [String]) -> [String] {
+        var kept: [String] = []
+        var index = 0
+        while index < globals.count {
+            let argument = globals[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            let takesValue = globalOptionsWithValue.contains(name) && !argument.contains("=")
+            if ["-A", "--app", "-b", "--broker"].contains(name) {
+                kept.append(argument)
+                if takesValue, index + 1 < globals.count { kept.append(globals[index + 1]) }
+            }
+            index += takesValue ? 2 : 1
+        }
+        return kept
     }
 
     static func main() async {

@@ -1,0 +1,130 @@
+import CeleryWire
+import Foundation
+import SigmaTestSupport
+import Testing
+
+/// Two `sigma-worker beat` processes on one Redis and one database: one sends, the other waits;
+/// the sender is killed with SIGKILL (once right after a send, once while idle) and the other
+/// takes over. No run is sent twice and the takeover takes at most the lease time plus a check.
+@Suite(
+    .serialized,
+    .enabled(if: TestEnvironment.python("django-5.2") != nil, "needs .venv/django-5.2 (scripts/setup-python.sh)"),
+    .enabled(if: TestEnvironment.redisAvailable, "needs the test Redis (scripts/services/redis.sh)"))
+struct BeatTakeoverTests {
+    static var binary: String {
+        TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sigma-worker").path
+    }
+
+    final class Beat {
+        let process = Process()
+        let name: String
+
+        init(name: String, env: String, log: String) throws {
+            self.name = name
+            process.executableURL = URL(fileURLWithPath: BeatTakeoverTests.binary)
+            process.arguments = ["beat", "-l", "info", "-n", name, "--env-file", env, "-f", log]
+            try process.run()
+        }
+
+        func kill() {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func terminate() {
+            Glibc.kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+    }
+
+    static func redis(_ url: String, _ arguments: [String]) -> String {
+        (try? ProcessRunner.runBlocking("/usr/bin/env", ["redis-cli", "-u", url] + arguments, timeout: 10))?
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    /// The send times of the messages in the queue, from their `expires` (send time + 100 s).
+    static func sendTimes(_ url: String) throws -> [Double] {
+        let lines = redis(url, ["LRANGE", "celery", "0", "-1"]).split(separator: "\n")
+        return try lines.map { line in
+            let envelope = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let headers = try #require(envelope["headers"] as? [String: Any])
+            let expires = try #require(headers["expires"] as? String)
+            return try #require(ISODateTime.parse(expires)).unixTime() - 100
+        }.sorted()
+    }
+
+    static func waitFor(_ seconds: Double, _ condition: () -> Bool) async throws -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds {
+            if condition() { return Date().timeIntervalSince(start) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aKilledBeatIsReplacedAndNoRunIsSentTwice() async throws {
+        let scratch = try BeatTablesTests.Scratch(.sqlite)
+        let broker = TestEnvironment.redisURL + "/13"
+        _ = Self.redis(broker, ["FLUSHDB"])
+        let env = scratch.folder + "/.env"
+        try """
+        SIGMA_BASE_DIR=\(scratch.folder)
+        DB_ENGINE=django.db.backends.sqlite3
+        CELERY_BROKER_URL=\(broker)
+        """.write(toFile: env, atomically: true, encoding: .utf8)
+        var beats: [Beat] = []
+        defer {
+            for beat in beats where beat.process.isRunning { beat.kill() }
+        }
+        do {
+            try scratch.create([
+                [
+                    "name": "cada-segundo", "task": "servicio_tecnico.pulso",
+                    "interval": ["every": 1, "period": "seconds"],
+                    "expire_seconds": 100,
+                ]
+            ])
+            let lease = { Self.redis(broker, ["GET", "sigma-beat:lease"]) }
+            beats.append(try Beat(name: "beat-a", env: env, log: scratch.folder + "/a.log"))
+            #expect(try await Self.waitFor(10) { lease() == "beat-a" } != nil)
+            beats.append(try Beat(name: "beat-b", env: env, log: scratch.folder + "/b.log"))
+            try await Task.sleep(for: .seconds(3))
+            // Killed right after a send.
+            let before = Int(Self.redis(broker, ["LLEN", "celery"])) ?? 0
+            _ = try await Self.waitFor(5) { (Int(Self.redis(broker, ["LLEN", "celery"])) ?? 0) > before }
+            beats[0].kill()
+            let killedAt = Date()
+            let takeover = try await Self.waitFor(20) { lease() == "beat-b" }
+            let measured = takeover.map { _ in Date().timeIntervalSince(killedAt) }
+            print(
+                "beat takeover after SIGKILL (just after a send): \(measured.map { String(format: "%.2f s", $0) } ?? "none")"
+            )
+            #expect(measured.map { $0 < 10 } == true)
+            try await Task.sleep(for: .seconds(3))
+            // A third beat waits; the holder is killed while idle (between two sends).
+            beats.append(try Beat(name: "beat-c", env: env, log: scratch.folder + "/c.log"))
+            try await Task.sleep(for: .milliseconds(1500))
+            beats[1].kill()
+            let idleKill = Date()
+            let second = try await Self.waitFor(20) { lease() == "beat-c" }
+            let measuredIdle = second.map { _ in Date().timeIntervalSince(idleKill) }
+            print("beat takeover after SIGKILL (idle): \(measuredIdle.map { String(format: "%.2f s", $0) } ?? "none")")
+            #expect(measuredIdle.map { $0 < 10 } == true)
+            try await Task.sleep(for: .seconds(3))
+            beats[2].terminate()
+            let times = try Self.sendTimes(broker)
+            #expect(times.count >= 8, "\(times.count) sends")
+            let gaps = zip(times, times.dropFirst()).map { $1 - $0 }
+            // Never twice: consecutive sends at least the interval apart (10 ms of Celery's early check).
+            #expect(gaps.allSatisfy { $0 >= 0.98 }, "gaps \(gaps)")
+            // Never skipped for longer than a takeover.
+            #expect(gaps.allSatisfy { $0 < 11 }, "gaps \(gaps)")
+            print("beat sends: \(times.count), largest gap \(String(format: "%.2f", gaps.max() ?? 0)) s")
+        } catch {
+            await scratch.close()
+            throw error
+        }
+        await scratch.close()
+    }
+}
