@@ -28,6 +28,8 @@ public final class BeatService: Service, Sendable {
         public var node: String
         /// Seconds between full reloads even without a change (django-celery-beat: 300).
         public var reloadEvery: Double = 300
+        /// The entries written into the tables at start-up (``ConfiguredSchedule``).
+        public var configuredEntries: [ConfiguredPeriodicTask] = []
 
         public init(node: String) { self.node = node }
     }
@@ -106,8 +108,20 @@ public final class BeatService: Service, Sendable {
         }
     }
 
+    /// `setup_schedule`: writes the configured entries, logging (not stopping on) a bad one.
+    private func installConfiguredEntries() async {
+        for entry in configuration.configuredEntries {
+            do {
+                try await database.withSession { try await $0.upsertPeriodicTask(entry) }
+            } catch {
+                logger.error("Cannot add entry \(entry.name) to database schedule: \(error)")
+            }
+        }
+    }
+
     public func run() async throws {
         logger.info("beat: Starting...")
+        await installConfiguredEntries()
         var heap: BeatHeap?
         var marker: Date?
         var lastSync = ContinuousClock.now

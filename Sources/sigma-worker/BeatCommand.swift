@@ -73,6 +73,13 @@ struct BeatCommand: AsyncParsableCommand {
             configuration.timezone = parsed
         }
         if let queue = value("CELERY_TASK_DEFAULT_QUEUE") { configuration.defaultQueue = queue }
+        do {
+            configuration.configuredEntries = try ConfiguredSchedule.entries(
+                json: value("CELERY_BEAT_SCHEDULE"), zone: configuration.timezone,
+                resultExpires: workerConfiguration.resultExpires.map(Double.init))
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let alias: DatabaseAlias
         do {
             alias = try DatabaseAlias(dbAlias: dbAlias)

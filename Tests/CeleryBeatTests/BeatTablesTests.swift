@@ -300,4 +300,68 @@ struct BeatTablesTests {
         }
         await scratch.close()
     }
+
+    static let configured = """
+        {"limpieza": {"task": "servicio_tecnico.limpiar", "schedule": 600, "args": [1, "ñ"],
+                      "options": {"queue": "mantenimiento", "expire_seconds": 60, "priority": 4,
+                                  "headers": {"origen": "settings"}}},
+         "reporte": {"task": "servicio_tecnico.reporte",
+                     "schedule": {"crontab": {"minute": "30", "hour": "7", "day_of_week": "mon-fri"}},
+                     "kwargs": {"formato": "pdf"}},
+         "pulso": {"task": "servicio_tecnico.pulso", "schedule": 30,
+                   "options": {"exchange": "avisos", "routing_key": "pulso"}}}
+        """
+
+    /// A dump with what differs between two databases (ids, edit times) left out.
+    static func comparable(_ dump: [String: Any]) -> [[String: String]] {
+        ((dump["tasks"] as? [[String: Any]]) ?? []).map { task in
+            var row: [String: String] = [:]
+            for (key, value) in task
+            where !["id", "date_changed", "interval_id", "crontab_id", "clocked_id"].contains(key) {
+                row[key] = "\(value)"
+            }
+            return row
+        }.sorted { ($0["name"] ?? "") < ($1["name"] ?? "") }
+    }
+
+    @Test(arguments: Engine.allCases)
+    func startUpEntriesAreWrittenAsDatabaseSchedulerWritesThem(engine: Engine) async throws {
+        if engine == .postgresql, !Self.postgresAvailable { return }
+        let python = try Scratch(engine)
+        let ours = try Scratch(engine)
+        do {
+            // An existing row the configuration takes over (enabled, run count and last run kept).
+            let existing: [[String: Any]] = [
+                [
+                    "name": "pulso", "task": "viejo", "interval": ["every": 5, "period": "minutes"], "args": [9],
+                    "enabled": true,
+                ]
+            ]
+            try python.create(existing)
+            try ours.create(existing)
+            let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/beat/python_beat_setup.py").path
+            let result = try ProcessRunner.runBlocking(
+                TestEnvironment.python("django-5.2")!.path,
+                [script] + python.databaseArguments + [
+                    "--timezone", "America/Mexico_City", "--schedule", Self.configured,
+                ],
+                timeout: 120)
+            try #require(result.status == 0, "python_beat_setup.py: \(result.standardError)")
+            let entries = try ConfiguredSchedule.entries(
+                json: Self.configured, zone: try #require(Zone("America/Mexico_City")), resultExpires: 86_400)
+            try await ours.router.mexico.withSession { session in
+                for entry in entries { try await session.upsertPeriodicTask(entry) }
+            }
+            let theirs = Self.comparable(try python.dump())
+            let mine = Self.comparable(try ours.dump())
+            #expect(theirs.count == 4)
+            #expect(mine == theirs, "ours \(mine)\nDjango's \(theirs)")
+        } catch {
+            await python.close()
+            await ours.close()
+            throw error
+        }
+        await python.close()
+        await ours.close()
+    }
 }

@@ -62,15 +62,28 @@ struct BeatTakeoverTests {
         return nil
     }
 
-    @Test(.timeLimit(.minutes(3)))
-    func aKilledBeatIsReplacedAndNoRunIsSentTwice() async throws {
-        let scratch = try BeatTablesTests.Scratch(.sqlite)
+    @Test(.timeLimit(.minutes(3)), arguments: BeatTablesTests.Engine.allCases)
+    func aKilledBeatIsReplacedAndNoRunIsSentTwice(engine: BeatTablesTests.Engine) async throws {
+        if engine == .postgresql, !BeatTablesTests.postgresAvailable { return }
+        let scratch = try BeatTablesTests.Scratch(engine)
         let broker = TestEnvironment.redisURL + "/13"
         _ = Self.redis(broker, ["FLUSHDB"])
         let env = scratch.folder + "/.env"
+        let pg = BeatTablesTests.pg
+        let database =
+            engine == .sqlite
+            ? "DB_ENGINE=django.db.backends.sqlite3"
+            : """
+            DB_ENGINE=django.db.backends.postgresql
+            DB_NAME=\(scratch.name)
+            DB_USER=\(pg.user)
+            DB_PASSWORD=\(pg.password)
+            DB_HOST=\(pg.host)
+            DB_PORT=\(pg.port)
+            """
         try """
         SIGMA_BASE_DIR=\(scratch.folder)
-        DB_ENGINE=django.db.backends.sqlite3
+        \(database)
         CELERY_BROKER_URL=\(broker)
         """.write(toFile: env, atomically: true, encoding: .utf8)
         var beats: [Beat] = []
@@ -98,7 +111,7 @@ struct BeatTakeoverTests {
             let takeover = try await Self.waitFor(20) { lease() == "beat-b" }
             let measured = takeover.map { _ in Date().timeIntervalSince(killedAt) }
             print(
-                "beat takeover after SIGKILL (just after a send): \(measured.map { String(format: "%.2f s", $0) } ?? "none")"
+                "beat takeover on \(engine) after SIGKILL (just after a send): \(measured.map { String(format: "%.2f s", $0) } ?? "none")"
             )
             #expect(measured.map { $0 < 10 } == true)
             try await Task.sleep(for: .seconds(3))
@@ -109,7 +122,9 @@ struct BeatTakeoverTests {
             let idleKill = Date()
             let second = try await Self.waitFor(20) { lease() == "beat-c" }
             let measuredIdle = second.map { _ in Date().timeIntervalSince(idleKill) }
-            print("beat takeover after SIGKILL (idle): \(measuredIdle.map { String(format: "%.2f s", $0) } ?? "none")")
+            print(
+                "beat takeover on \(engine) after SIGKILL (idle): \(measuredIdle.map { String(format: "%.2f s", $0) } ?? "none")"
+            )
             #expect(measuredIdle.map { $0 < 10 } == true)
             try await Task.sleep(for: .seconds(3))
             beats[2].terminate()
@@ -120,7 +135,7 @@ struct BeatTakeoverTests {
             #expect(gaps.allSatisfy { $0 >= 0.98 }, "gaps \(gaps)")
             // Never skipped for longer than a takeover.
             #expect(gaps.allSatisfy { $0 < 11 }, "gaps \(gaps)")
-            print("beat sends: \(times.count), largest gap \(String(format: "%.2f", gaps.max() ?? 0)) s")
+            print("beat sends on \(engine): \(times.count), largest gap \(String(format: "%.2f", gaps.max() ?? 0)) s")
         } catch {
             await scratch.close()
             throw error

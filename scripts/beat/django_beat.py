@@ -83,6 +83,14 @@ def dump():
             "one_off": task.one_off, "total_run_count": task.total_run_count,
             "last_run_at": iso(task.last_run_at), "date_changed": iso(task.date_changed),
             "interval_id": task.interval_id, "crontab_id": task.crontab_id, "clocked_id": task.clocked_id,
+            "args": task.args, "kwargs": task.kwargs, "queue": task.queue, "exchange": task.exchange,
+            "routing_key": task.routing_key, "priority": task.priority, "headers": task.headers,
+            "expire_seconds": task.expire_seconds, "expires": iso(task.expires), "start_time": iso(task.start_time),
+            "description": task.description,
+            "interval": [task.interval.every, task.interval.period] if task.interval else None,
+            "crontab": [task.crontab.minute, task.crontab.hour, task.crontab.day_of_week,
+                        task.crontab.day_of_month, task.crontab.month_of_year,
+                        str(task.crontab.timezone)] if task.crontab else None,
         })
     marker = PeriodicTasks.objects.filter(ident=1).first()
     json.dump({"tasks": rows, "last_update": iso(marker.last_update) if marker else None}, sys.stdout)

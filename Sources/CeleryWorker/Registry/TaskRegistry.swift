@@ -17,8 +17,14 @@ public struct RegisteredTask: Sendable {
 public final class TaskRegistry: Sendable {
     private let tasks = Mutex<[String: RegisteredTask]>([:])
 
-    /// Creates a registry holding Celery's built-in `celery.accumulate`.
+    /// Creates a registry holding Celery's built-ins `celery.accumulate` and
+    /// `celery.backend_cleanup` (which beat sends daily; Redis expires results by itself, so it
+    /// has nothing to do, as Celery's Redis backend has not).
     public init() {
+        register(TaskOptions(name: "celery.backend_cleanup"), signature: TaskSignature(functionName: "backend_cleanup"))
+        {
+            _ in .null
+        }
         register(
             TaskOptions(name: "celery.accumulate"),
             signature: TaskSignature(
