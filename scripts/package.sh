@@ -36,7 +36,8 @@ install -d "$stage/DEBIAN" "$stage/usr/bin" "$stage/lib/systemd/system" \
     "$stage/usr/share/doc/sigma-worker/examples"
 strip --strip-unneeded -o "$stage/usr/bin/sigma-worker" "$binary"
 chmod 755 "$stage/usr/bin/sigma-worker"
-install -m 644 "$root/contrib/systemd/sigma-worker.service" "$stage/lib/systemd/system/"
+install -m 644 "$root/contrib/systemd/sigma-worker.service" "$root/contrib/systemd/sigma-beat.service" \
+    "$stage/lib/systemd/system/"
 install -m 644 "$root/contrib/package/README.md" "$stage/usr/share/doc/sigma-worker/"
 install -m 644 "$root/contrib/package/sigma-worker.env.example" \
     "$stage/usr/share/doc/sigma-worker/examples/sigma-worker.env"

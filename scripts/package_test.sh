@@ -19,9 +19,11 @@ dpkg -i "$deb" >/dev/null || { apt-get install -f -y >/dev/null; dpkg -i "$deb" 
 trap 'dpkg -r sigma-worker >/dev/null 2>&1 || true' EXIT
 [ -x /usr/bin/sigma-worker ] || fail "/usr/bin/sigma-worker was not installed"
 if command -v systemd-analyze >/dev/null; then
-    systemd-analyze verify /lib/systemd/system/sigma-worker.service >/dev/null 2>&1 \
-        || fail "systemd-analyze verify rejects the unit: $(systemd-analyze verify /lib/systemd/system/sigma-worker.service 2>&1)"
-    echo "# unit verified by systemd-analyze"
+    for unit in sigma-worker.service sigma-beat.service; do
+        systemd-analyze verify "/lib/systemd/system/$unit" >/dev/null 2>&1 \
+            || fail "systemd-analyze verify rejects $unit: $(systemd-analyze verify "/lib/systemd/system/$unit" 2>&1)"
+    done
+    echo "# units verified by systemd-analyze"
 else
     echo "# systemd-analyze is not installed here: the unit is not verified"
 fi
@@ -73,5 +75,6 @@ echo "# installed binary: $(stat -c %s /usr/bin/sigma-worker) bytes"
 rm -rf "$work"
 dpkg -r sigma-worker >/dev/null
 trap - EXIT
-[ ! -e /usr/bin/sigma-worker ] && [ ! -e /lib/systemd/system/sigma-worker.service ] || fail "dpkg -r left files behind"
+[ ! -e /usr/bin/sigma-worker ] && [ ! -e /lib/systemd/system/sigma-worker.service ] \
+    && [ ! -e /lib/systemd/system/sigma-beat.service ] || fail "dpkg -r left files behind"
 echo "# removed with dpkg -r: ok"

@@ -56,7 +56,28 @@ struct BeatCommand: AsyncParsableCommand {
         if let pidfile { try Pidfile.create(at: pidfile) }
         defer { if let pidfile { Pidfile.remove(at: pidfile) } }
 
-        let node = hostname ?? "beat@\(ProcessInfo.processInfo.hostName)"
+        let (service, router) = try Self.makeService(
+            environment: environment, workerConfiguration: workerConfiguration, logger: logger,
+            node: hostname ?? "beat@\(ProcessInfo.processInfo.hostName)", maxInterval: maxInterval, dbAlias: dbAlias)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [.sigquit], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await router.shutdown()
+            throw error
+        }
+        await router.shutdown()
+    }
+
+    /// The beat service of a configuration (for `beat` and `worker -B`), and the database router
+    /// to shut down after it.
+    static func makeService(
+        environment: [String: String], workerConfiguration: WorkerConfiguration, logger: Logger, node: String,
+        maxInterval: Double?, dbAlias: String
+    ) throws -> (BeatService, DatabaseRouter) {
         var configuration = BeatService.Configuration(node: node)
         func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
         if let maxInterval {
@@ -91,16 +112,6 @@ struct BeatCommand: AsyncParsableCommand {
             url: workerConfiguration.brokerURL, keys: workerConfiguration.brokerKeys, node: node, logger: logger)
         let service = BeatService(
             database: router.database(alias), redis: redis, configuration: configuration, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [.sigquit], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await router.shutdown()
-            throw error
-        }
-        await router.shutdown()
+        return (service, router)
     }
 }

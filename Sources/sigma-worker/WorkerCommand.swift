@@ -3,6 +3,8 @@ import CeleryTestTasks
 import CeleryWorker
 import Foundation
 import Logging
+import ServiceLifecycle
+import SigmaDatabase
 import SigmaTasks
 
 #if canImport(Glibc)
@@ -107,7 +109,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     // MARK: Embedded beat
 
-    @Flag(name: [.customShort("B"), .customLong("beat")], help: "Not available: run beat beside the worker.")
+    @Flag(
+        name: [.customShort("B"), .customLong("beat")],
+        help: "Also run beat in this process (django-celery-beat's schedule, as `sigma-worker beat`).")
     var beat = false
     @Option(
         name: [.customShort("s"), .customLong("schedule-filename"), .customLong("schedule")],
@@ -194,16 +198,26 @@ struct WorkerCommand: AsyncParsableCommand {
         let services =
             withoutSigmaTasks
             ? nil : try SigmaTasks.register(into: registry, environment: environment, logger: logger)
+        var resources: [any Service] = services.map { [$0.executor] } ?? []
+        var beatDatabases: DatabaseRouter?
+        if beat {
+            let (service, router) = try BeatCommand.makeService(
+                environment: environment, workerConfiguration: configuration, logger: Logger(label: "celery.beat"),
+                node: nodename, maxInterval: nil, dbAlias: "default")
+            resources.append(service)
+            beatDatabases = router
+        }
         let (group, runtime) = WorkerApplication.build(
-            configuration: configuration, registry: registry, logger: logger,
-            resources: services.map { [$0.executor] } ?? [])
+            configuration: configuration, registry: registry, logger: logger, resources: resources)
         do {
             try await group.run()
         } catch {
             await services?.shutdown()
+            await beatDatabases?.shutdown()
             throw error
         }
         await services?.shutdown()
+        await beatDatabases?.shutdown()
         if runtime.replacementReason != nil || runtime.restartRequested {
             if let pidPath { Pidfile.remove(at: pidPath) }
             sink.flush()
@@ -303,8 +317,11 @@ struct WorkerCommand: AsyncParsableCommand {
             ("-I/--include (the tasks are built in)", include != nil),
             ("--loader", loader != nil), ("--config", config != nil),
             ("--executable (there is no Python here)", executable != nil),
-            ("-B/--beat (embedded beat is not available: run beat beside the worker)", beat),
-            ("-s/--schedule-filename", schedule != nil), ("--scheduler", scheduler != nil),
+            ("-s/--schedule-filename (the schedule is in django-celery-beat's tables)", schedule != nil),
+            (
+                "--scheduler (the schedule is django-celery-beat's DatabaseScheduler)",
+                scheduler.map { !$0.contains("DatabaseScheduler") } ?? false
+            ),
             ("-P custom (tasks run in this process)", pool?.lowercased() == "custom"),
         ]
         if !extra.isEmpty { ignored.append(("the settings \(extra.joined(separator: " "))", true)) }

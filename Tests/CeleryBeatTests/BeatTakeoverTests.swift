@@ -142,4 +142,54 @@ struct BeatTakeoverTests {
         }
         await scratch.close()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aWorkerWithDashBRunsItsOwnSchedule() async throws {
+        let scratch = try BeatTablesTests.Scratch(.sqlite)
+        let broker = TestEnvironment.redisURL + "/14"
+        let backend = TestEnvironment.redisURL + "/15"
+        _ = Self.redis(broker, ["FLUSHDB"])
+        _ = Self.redis(backend, ["FLUSHDB"])
+        let env = scratch.folder + "/.env"
+        try """
+        SIGMA_BASE_DIR=\(scratch.folder)
+        DB_ENGINE=django.db.backends.sqlite3
+        CELERY_BROKER_URL=\(broker)
+        CELERY_RESULT_BACKEND=\(backend)
+        """.write(toFile: env, atomically: true, encoding: .utf8)
+        let worker = Process()
+        do {
+            try scratch.create([
+                [
+                    "name": "suma", "task": "t.integration.tasks.add", "interval": ["every": 1, "period": "seconds"],
+                    "args": [40, 2],
+                ]
+            ])
+            worker.executableURL = URL(fileURLWithPath: Self.binary)
+            worker.arguments = [
+                "worker", "-B", "-l", "info", "--include-test-tasks", "--without-sigma-tasks", "-c", "2", "--env-file",
+                env, "-f", scratch.folder + "/worker.log",
+            ]
+            try worker.run()
+            let results = try await Self.waitFor(30) {
+                Self.redis(backend, ["KEYS", "celery-task-meta-*"]).split(separator: "\n").count >= 3
+            }
+            #expect(results != nil, "no results from the embedded beat's runs")
+            let keys = Self.redis(backend, ["KEYS", "celery-task-meta-*"]).split(separator: "\n").map(String.init)
+            for key in keys.prefix(3) {
+                let record = Self.redis(backend, ["GET", key])
+                #expect(record.contains("\"status\": \"SUCCESS\"") && record.contains("\"result\": 42"), "\(record)")
+            }
+            Glibc.kill(worker.processIdentifier, SIGTERM)
+            worker.waitUntilExit()
+            #expect(worker.terminationStatus == 0)
+            let log = (try? String(contentsOfFile: scratch.folder + "/worker.log", encoding: .utf8)) ?? ""
+            #expect(log.contains("Scheduler: Sending due task suma (t.integration.tasks.add)"))
+        } catch {
+            if worker.isRunning { Glibc.kill(worker.processIdentifier, SIGKILL) }
+            await scratch.close()
+            throw error
+        }
+        await scratch.close()
+    }
 }
