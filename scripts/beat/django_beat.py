@@ -9,7 +9,7 @@
       {"name", "task", one of "interval": {"every", "period"}, "crontab": {"minute", "hour",
        "day_of_week", "day_of_month", "month_of_year", "timezone"}, "clocked": "ISO time",
        and optionally "args", "kwargs", "queue", "exchange", "routing_key", "headers",
-       "priority", "expires", "expire_seconds", "one_off", "start_time", "enabled"};
+       "priority", "expires", "expire_seconds", "one_off", "start_time", "enabled", "last_run_at"};
   django_beat.py (--sqlite PATH | --postgres CONNINFO) dump
       prints every periodic task row and the change marker as JSON.
 
@@ -62,7 +62,7 @@ def create(spec_path):
             "headers": json.dumps(spec.get("headers", {})), "priority": spec.get("priority"),
             "expires": aware(spec.get("expires")), "expire_seconds": spec.get("expire_seconds"),
             "one_off": spec.get("one_off", False), "start_time": aware(spec.get("start_time")),
-            "enabled": spec.get("enabled", True),
+            "enabled": spec.get("enabled", True), "last_run_at": aware(spec.get("last_run_at")),
         }
         if "interval" in spec:
             fields["interval"], _ = IntervalSchedule.objects.get_or_create(**spec["interval"])
