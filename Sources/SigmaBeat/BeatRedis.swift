@@ -19,7 +19,7 @@ public final class BeatRedis: Sendable {
     var leaseKey: String { keys.prefix + "sigma-beat:lease" }
     var sentKey: String { keys.prefix + "sigma-beat:sent" }
 
-    public init(url: RedisURL, keys: BrokerKeys, node: String, leaseMilliseconds: Int = 6000, logger: Logger) {
+    public init(url: RedisURL, keys: BrokerKeys, node: String, leaseMilliseconds: Int = 5000, logger: Logger) {
         self.node = node
         self.keys = keys
         self.leaseMilliseconds = leaseMilliseconds
@@ -128,6 +128,9 @@ public final class BeatRedis: Sendable {
         default: return .notHolder
         }
     }
+
+    /// From now on a call fails at once when Redis cannot be reached (shutdown).
+    public func stopRetrying() { redis.stopRetrying() }
 
     public func stop() async { await redis.stop() }
 }

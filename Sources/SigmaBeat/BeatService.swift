@@ -1,5 +1,6 @@
 import CeleryBeat
 import CeleryWire
+import CeleryWorker
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -120,6 +121,15 @@ public final class BeatService: Service, Sendable {
     }
 
     public func run() async throws {
+        // SIGTERM acts at once even while Redis is away: calls stop waiting for it.
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: { [redis] in
+            redis.stopRetrying()
+        }
+    }
+
+    private func loop() async throws {
         logger.info("beat: Starting...")
         await installConfiguredEntries()
         var heap: BeatHeap?
@@ -129,11 +139,27 @@ public final class BeatService: Service, Sendable {
         var holding = false
         var lastLeaseCheck = ContinuousClock.now - .seconds(60)
         var reloadNeeded = true
+        var redisDown = false
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let clock = ContinuousClock.now
-            if clock - lastLeaseCheck >= .seconds(Double(redis.leaseMilliseconds) / 3000) {
+            // The holder renews three times per lease; the others look every second, so one
+            // takes over at most a second after the lease runs out.
+            let leaseCheck: Duration = holding ? .seconds(Double(redis.leaseMilliseconds) / 3000) : .seconds(1)
+            if clock - lastLeaseCheck >= leaseCheck {
                 lastLeaseCheck = clock
-                let held = (try? await redis.acquireOrRenew()) ?? false
+                var held = false
+                do {
+                    held = try await redis.acquireOrRenew()
+                    if redisDown {
+                        logger.info("beat: Redis is reachable again")
+                        redisDown = false
+                    }
+                } catch {
+                    if !redisDown {
+                        logger.error("beat: Redis is unreachable (\(error)); nothing is sent until it is back")
+                        redisDown = true
+                    }
+                }
                 if held != holding {
                     logger.info(held ? "beat: this node now sends the schedule" : "beat: another beat holds the lease")
                     holding = held
@@ -171,7 +197,9 @@ public final class BeatService: Service, Sendable {
             for step in steps {
                 switch step {
                 case .send(let entry):
-                    await send(entry, now: now, reloadNeeded: &reloadNeeded)
+                    if await !send(entry, now: now, reloadNeeded: &reloadNeeded) {
+                        current.unsend(entry, now: now, retryAfter: 1)
+                    }
                 case .save(let name, let change):
                     if let id = current.entries[name]?.row.id { try? await apply(change, to: id) }
                 case .failed(let name, let error):
@@ -198,22 +226,28 @@ public final class BeatService: Service, Sendable {
         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
     }
 
-    private func send(_ entry: BeatEntry, now: Int64, reloadNeeded: inout Bool) async {
+    /// Publishes one run. Returns false when the publish failed (the run is to be tried again);
+    /// a run another beat already sent, or that this beat may no longer send, counts as done.
+    private func send(_ entry: BeatEntry, now: Int64, reloadNeeded: inout Bool) async -> Bool {
         logger.info("Scheduler: Sending due task \(entry.row.name) (\(entry.row.task))")
         guard
             let message = entry.message(
                 now: now, appZone: configuration.timezone, defaultQueue: configuration.defaultQueue,
                 origin: configuration.node)
-        else { return }
+        else { return true }
+        FaultPoint.beatBeforePublish.pass()
         do {
-            switch try await redis.publish(
+            let outcome = try await redis.publish(
                 message, entry: entry.row.name, previousRun: entry.row.lastRunAt ?? 0, sentAt: now)
-            {
+            FaultPoint.beatAfterPublish.pass()
+            switch outcome {
             case .sent: break
             case .notHolder, .alreadySent: reloadNeeded = true
             }
+            return true
         } catch {
             logger.error("Message Error: \(error)")
+            return false
         }
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import SigmaDatabase
 
 extension PeriodicTaskRecord {
-    /// Why a row's schedule cannot be used (an unknown zone or period, a bad crontab field, a
-    /// solar schedule): the row is skipped, as django-celery-beat skips rows whose schedule
+    /// Why a row's schedule cannot be used (an unknown zone or period, a bad crontab field, an
+    /// unknown solar event or a coordinate out of range): the row is skipped, as django-celery-beat skips rows whose schedule
     /// raises `ValueError`.
     public struct UnusableSchedule: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -36,8 +36,16 @@ extension PeriodicTaskRecord {
             }
         case .clocked(let time):
             parsed = .clocked(ClockedSchedule(clockedTime: micro(time)!))
-        case .solar(let event, _, _):
-            throw UnusableSchedule(description: "solar schedules ('\(event)') are not supported")
+        case .solar(let event, let latitude, let longitude):
+            guard let lat = Double(latitude), let lon = Double(longitude) else {
+                throw UnusableSchedule(
+                    description: "solar schedule '\(event)' at \(latitude), \(longitude): not numbers")
+            }
+            do {
+                parsed = .solar(try SolarSchedule(event: event, latitude: lat, longitude: lon))
+            } catch {
+                throw UnusableSchedule(description: error.description)
+            }
         }
         return PeriodicTaskRow(
             id: id, name: name, task: task, schedule: parsed, args: args, kwargs: kwargs, queue: queue,

@@ -58,6 +58,30 @@ struct BeatHeapTests {
         #expect(steps.isEmpty && sleep == 5)
     }
 
+    @Test func aSendThatDidNotReachTheBrokerIsTriedAgainNotSkipped() {
+        var heap = BeatHeap(
+            entries: [Self.entry("a", every: 10, lastRun: Self.start - 10 * Self.second)], now: Self.start)
+        let (steps, _) = heap.tick(now: Self.start)
+        guard case .send(let entry)? = steps.first else {
+            Issue.record("not sent: \(steps)")
+            return
+        }
+        #expect(heap.entries["a"]?.row.totalRunCount == 1)
+        // The publish failed: the entry is as before the run, and due again a second later.
+        heap.unsend(entry, now: Self.start, retryAfter: 1)
+        #expect(heap.entries["a"]?.row.totalRunCount == 0)
+        #expect(heap.entries["a"]?.row.lastRunAt == Self.start - 10 * Self.second)
+        #expect(heap.sentSinceSync == 0)
+        let early = heap.tick(now: Self.start + Self.second / 2)
+        #expect(early.steps.isEmpty && abs(early.sleep - 0.5) < 1e-6)
+        let again = heap.tick(now: Self.start + Self.second)
+        #expect(again.steps.count == 1)
+        #expect(heap.entries["a"]?.row.lastRunAt == Self.start + Self.second)
+        // Not again until its interval has passed from the late send.
+        let sent = Self.run(&heap, until: Self.start + 25 * Self.second)
+        #expect(sent["a"]?.first == nil || (sent["a"]?.first ?? 0) >= Self.start + 11 * Self.second)
+    }
+
     @Test func aOneOffEntryIsSentOnceThenFinished() throws {
         var row = PeriodicTaskRow(
             id: 2, name: "una-vez", task: "tareas.x",

@@ -3,9 +3,10 @@ import Foundation
 import SigmaTestSupport
 import Testing
 
-/// Two `sigma-worker beat` processes on one Redis and one database: one sends, the other waits;
-/// the sender is killed with SIGKILL (once right after a send, once while idle) and the other
-/// takes over. No run is sent twice and the takeover takes at most the lease time plus a check.
+/// `sigma-worker beat` processes on one Redis and one database: one sends, the others wait; the
+/// sender is killed with SIGKILL (by its own fault point right after a publish and right
+/// before one, and by the test while idle) and another takes over. No run is sent twice, none
+/// is skipped, and the takeover takes at most the lease time plus a check.
 @Suite(
     .serialized,
     .enabled(if: TestEnvironment.python("django-5.2") != nil, "needs .venv/django-5.2 (scripts/setup-python.sh)"),
@@ -19,10 +20,14 @@ struct BeatTakeoverTests {
         let process = Process()
         let name: String
 
-        init(name: String, env: String, log: String) throws {
+        /// - Parameter faultPoint: `SIGMA_WORKER_FAULT_POINT` for this beat (it kills itself there).
+        init(name: String, env: String, log: String, faultPoint: String? = nil) throws {
             self.name = name
             process.executableURL = URL(fileURLWithPath: BeatTakeoverTests.binary)
             process.arguments = ["beat", "-l", "info", "-n", name, "--env-file", env, "-f", log]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SIGMA_WORKER_FAULT_POINT"] = faultPoint
+            process.environment = environment
             try process.run()
         }
 
@@ -99,24 +104,27 @@ struct BeatTakeoverTests {
                 ]
             ])
             let lease = { Self.redis(broker, ["GET", "sigma-beat:lease"]) }
-            beats.append(try Beat(name: "beat-a", env: env, log: scratch.folder + "/a.log"))
+            // 1. The holder dies the moment its third publish has reached Redis, before it has
+            //    recorded the run anywhere else.
+            beats.append(
+                try Beat(
+                    name: "beat-a", env: env, log: scratch.folder + "/a.log", faultPoint: "beat-after-publish:3"))
             #expect(try await Self.waitFor(10) { lease() == "beat-a" } != nil)
             beats.append(try Beat(name: "beat-b", env: env, log: scratch.folder + "/b.log"))
-            try await Task.sleep(for: .seconds(3))
-            // Killed right after a send.
-            let before = Int(Self.redis(broker, ["LLEN", "celery"])) ?? 0
-            _ = try await Self.waitFor(5) { (Int(Self.redis(broker, ["LLEN", "celery"])) ?? 0) > before }
-            beats[0].kill()
+            #expect(try await Self.waitFor(20) { !beats[0].process.isRunning } != nil, "beat-a did not reach its fault")
             let killedAt = Date()
             let takeover = try await Self.waitFor(20) { lease() == "beat-b" }
             let measured = takeover.map { _ in Date().timeIntervalSince(killedAt) }
             print(
-                "beat takeover on \(engine) after SIGKILL (just after a send): \(measured.map { String(format: "%.2f s", $0) } ?? "none")"
+                "beat takeover on \(engine) after SIGKILL (just after a publish): \(measured.map { String(format: "%.2f s", $0) } ?? "none")"
             )
             #expect(measured.map { $0 < 10 } == true)
             try await Task.sleep(for: .seconds(3))
-            // A third beat waits; the holder is killed while idle (between two sends).
-            beats.append(try Beat(name: "beat-c", env: env, log: scratch.folder + "/c.log"))
+            // 2. The holder is killed while idle (between two sends); the next holder dies the
+            //    moment before its third publish, and a fourth beat sends that run.
+            beats.append(
+                try Beat(
+                    name: "beat-c", env: env, log: scratch.folder + "/c.log", faultPoint: "beat-before-publish:3"))
             try await Task.sleep(for: .milliseconds(1500))
             beats[1].kill()
             let idleKill = Date()
@@ -126,10 +134,19 @@ struct BeatTakeoverTests {
                 "beat takeover on \(engine) after SIGKILL (idle): \(measuredIdle.map { String(format: "%.2f s", $0) } ?? "none")"
             )
             #expect(measuredIdle.map { $0 < 10 } == true)
+            beats.append(try Beat(name: "beat-d", env: env, log: scratch.folder + "/d.log"))
+            #expect(try await Self.waitFor(20) { !beats[2].process.isRunning } != nil, "beat-c did not reach its fault")
+            let beforeKill = Date()
+            let third = try await Self.waitFor(20) { lease() == "beat-d" }
+            let measuredBefore = third.map { _ in Date().timeIntervalSince(beforeKill) }
+            print(
+                "beat takeover on \(engine) after SIGKILL (just before a publish): \(measuredBefore.map { String(format: "%.2f s", $0) } ?? "none")"
+            )
+            #expect(measuredBefore.map { $0 < 10 } == true)
             try await Task.sleep(for: .seconds(3))
-            beats[2].terminate()
+            beats[3].terminate()
             let times = try Self.sendTimes(broker)
-            #expect(times.count >= 8, "\(times.count) sends")
+            #expect(times.count >= 10, "\(times.count) sends")
             let gaps = zip(times, times.dropFirst()).map { $1 - $0 }
             // Never twice: consecutive sends at least the interval apart (10 ms of Celery's early check).
             #expect(gaps.allSatisfy { $0 >= 0.98 }, "gaps \(gaps)")

@@ -3,7 +3,8 @@
 
 Each case: {"kind": "crontab", "fields": [minute, hour, day_of_week, day_of_month,
 month_of_year], "zone": IANA key, "last": µs since the epoch, "now": µs}
-or {"kind": "interval", "every": µs, "last": µs, "now": µs}.
+or {"kind": "interval", "every": µs, "last": µs, "now": µs}
+or {"kind": "solar", "event": name, "lat": degrees, "lon": degrees, "last": µs, "now": µs}.
 Prints, per case, {"due", "next", "remaining"} (seconds) or {"error": "<Type>: <message>"}.
 """
 import json
@@ -11,7 +12,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from celery import Celery
-from celery.schedules import crontab, schedule
+from celery.schedules import crontab, schedule, solar
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 apps = {}
@@ -33,7 +34,9 @@ def instant(us):
 def run(case):
     now = instant(case["now"])
     last = instant(case["last"])
-    if case["kind"] == "interval":
+    if case["kind"] == "solar":
+        entry = solar(case["event"], case["lat"], case["lon"], app=app_for("UTC"), nowfun=lambda: now)
+    elif case["kind"] == "interval":
         entry = schedule(timedelta(microseconds=case["every"]), app=app_for("UTC"), nowfun=lambda: now)
     else:
         minute, hour, day_of_week, day_of_month, month_of_year = case["fields"]

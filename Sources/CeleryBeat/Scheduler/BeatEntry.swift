@@ -5,6 +5,7 @@ public enum BeatSchedule: Sendable, Hashable {
     case interval(IntervalSchedule)
     case crontab(CrontabSchedule)
     case clocked(ClockedSchedule)
+    case solar(SolarSchedule)
 
     /// The schedule's own `is_due`.
     public func isDue(lastRunAt: Int64, now: Int64, startingDeadline: Double? = nil) throws -> ScheduleState {
@@ -13,6 +14,7 @@ public enum BeatSchedule: Sendable, Hashable {
         case .crontab(let schedule):
             try schedule.isDue(lastRunAt: lastRunAt, now: now, startingDeadline: startingDeadline)
         case .clocked(let schedule): schedule.isDue(now: now)
+        case .solar(let schedule): schedule.isDue(lastRunAt: lastRunAt, now: now)
         }
     }
 }

@@ -101,6 +101,24 @@ public struct BeatHeap: Sendable {
         return (steps, heap.first?.name != event.name ? 0 : min(adjust(delay), maxInterval))
     }
 
+    /// Takes back a send that did not reach the broker (Redis was down, the publish failed): the
+    /// entry is put back as it was before the run was recorded and checked again after
+    /// `retryAfter` seconds, so the run is sent late rather than skipped. (Celery's beat logs
+    /// the error and skips the run.)
+    ///
+    /// - Parameters:
+    ///   - entry: the entry as the ``Step/send(_:)`` step carried it.
+    ///   - now: the scheduler's clock (µs).
+    ///   - retryAfter: seconds until the next attempt.
+    public mutating func unsend(_ entry: BeatEntry, now: Int64, retryAfter: Double = 1) {
+        let name = entry.row.name
+        guard entries[name] != nil else { return }
+        entries[name] = entry
+        sentSinceSync = max(sentSinceSync - 1, 0)
+        heap.removeAll { $0.name == name }
+        push(Event(time: now + Int64((retryAfter * 1e6).rounded()), name: name))
+    }
+
     /// The dirty names, cleared for a sync.
     public mutating func takeDirty() -> [BeatEntry] {
         defer {

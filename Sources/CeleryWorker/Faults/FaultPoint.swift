@@ -11,6 +11,11 @@ public enum FaultPoint: String, Sendable, CaseIterable {
     case afterReserve = "after-reserve"
     /// A task's result was written, before its message was acknowledged.
     case afterResultWrite = "after-result-write"
+    /// `sigma-worker beat`: a due run is about to be published.
+    case beatBeforePublish = "beat-before-publish"
+    /// `sigma-worker beat`: a run was published (and its send recorded in Redis), before the
+    /// scheduler recorded it anywhere else.
+    case beatAfterPublish = "beat-after-publish"
 
     private static let armed: (point: FaultPoint, count: Int)? = {
         guard let text = ProcessInfo.processInfo.environment["SIGMA_WORKER_FAULT_POINT"] else { return nil }
