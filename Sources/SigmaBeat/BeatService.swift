@@ -105,7 +105,9 @@ public final class BeatService: Service, Sendable {
                 }
             }
         } catch {
+            // Written on the next sync instead (the runs themselves are recorded in Redis).
             logger.error("Database error while sync: \(error)")
+            heap.markDirty(dirty.map(\.row.name))
         }
     }
 
@@ -140,6 +142,7 @@ public final class BeatService: Service, Sendable {
         var lastLeaseCheck = ContinuousClock.now - .seconds(60)
         var reloadNeeded = true
         var redisDown = false
+        var databaseDown = false
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let clock = ContinuousClock.now
             // The holder renews three times per lease; the others look every second, so one
@@ -186,10 +189,21 @@ public final class BeatService: Service, Sendable {
                     lastReload = clock
                     reloadNeeded = false
                 }
+                if databaseDown {
+                    logger.info("beat: the database is reachable again")
+                    databaseDown = false
+                }
             } catch {
-                logger.error("beat: database error: \(error); trying again")
-                await pause(configuration.maxInterval)
-                continue
+                // As django-celery-beat: the schedule in memory goes on being sent; the database
+                // is tried again on the next pass (a reload waits until it answers).
+                if !databaseDown {
+                    logger.error("Database gave error: \(error); sending from the schedule in memory, trying again")
+                    databaseDown = true
+                }
+                if heap == nil {
+                    await pause(configuration.maxInterval)
+                    continue
+                }
             }
             guard var current = heap else { continue }
             let now = Self.microseconds(Date())

@@ -119,6 +119,11 @@ public struct BeatHeap: Sendable {
         push(Event(time: now + Int64((retryAfter * 1e6).rounded()), name: name))
     }
 
+    /// Marks entries to be written again (a sync that failed).
+    public mutating func markDirty(_ names: some Sequence<String>) {
+        for name in names where entries[name] != nil { dirty.insert(name) }
+    }
+
     /// The dirty names, cleared for a sync.
     public mutating func takeDirty() -> [BeatEntry] {
         defer {
