@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
@@ -61,6 +63,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CeleryTestTasks", dependencies: ["CeleryWorker"], swiftSettings: swiftSettings),
+        .target(
+            name: "WorkerObservability",
+            dependencies: [
+                "CeleryWorker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: SIGMA
         .target(
@@ -114,8 +129,10 @@ let package = Package(
             name: "sigma-worker",
             dependencies: [
                 "CeleryWire", "CeleryWorker", "CeleryTestTasks", "SigmaTasks", "CeleryBeat", "SigmaBeat",
-                "SigmaDatabase",
+                "SigmaDatabase", "WorkerObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -140,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "CeleryWorkerTests",
             dependencies: [
-                "CeleryWorker", "CeleryTestTasks", "SigmaTestSupport", "CeleryWorkerTestSupport",
+                "CeleryWorker", "CeleryTestTasks", "SigmaTestSupport", "CeleryWorkerTestSupport", "WorkerObservability",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Support"],

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import SigmaDatabase
 import SigmaTasks
+import WorkerObservability
 
 #if canImport(Glibc)
     import Glibc
@@ -150,6 +151,13 @@ struct WorkerCommand: AsyncParsableCommand {
         name: .customLong("shutdown-timeout"),
         help: "Seconds a warm shutdown waits for running tasks before it turns cold (default: as long as they run).")
     var shutdownTimeout: String?
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Serve Prometheus metrics, /healthz and /readyz on this port (default SIGMA_METRICS_PORT; off).")
+    var metricsPort: Int?
+    @Option(
+        name: .customLong("metrics-host"), help: "The address the metrics endpoint listens on (default 127.0.0.1).")
+    var metricsHost: String?
 
     @Argument(help: "Celery settings as key=value (accepted; ignored).")
     var extra: [String] = []
@@ -187,6 +195,11 @@ struct WorkerCommand: AsyncParsableCommand {
         for warning in ignoredOptionWarnings() { logger.warning("\(warning)") }
 
         apply(options, to: &configuration)
+        let metrics = try Self.check {
+            try MetricsEndpoint.settings(port: metricsPort, host: metricsHost, environment: environment)
+        }
+        let prometheus = metrics.map { _ in MetricsEndpoint.bootstrap() }
+        configuration.metricsEnabled = metrics != nil
         let pidPath = try pidfile.map { pattern in
             try Self.check { try NodeNames.fileName(pattern, nodename: nodename) }
         }
@@ -208,7 +221,15 @@ struct WorkerCommand: AsyncParsableCommand {
             beatDatabases = router
         }
         let (group, runtime) = WorkerApplication.build(
-            configuration: configuration, registry: registry, logger: logger, resources: resources)
+            configuration: configuration, registry: registry, logger: logger, resources: resources
+        ) { runtime in
+            guard let metrics, let prometheus else { return [] }
+            return [
+                ObservabilityServer(
+                    host: metrics.host, port: metrics.port, registry: prometheus, runtime: runtime,
+                    logger: Logger(label: "sigma-worker.metrics"))
+            ]
+        }
         do {
             try await group.run()
         } catch {

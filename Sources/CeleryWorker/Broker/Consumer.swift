@@ -80,11 +80,13 @@ final class Consumer: Service, @unchecked Sendable {
                     "broker": "\(configuration.brokerURL)", "queues": "\(configuration.queues)",
                     "concurrency": "\(configuration.concurrency)", "tasks": "\(runtime.registry.names)",
                 ])
+            runtime.health.setReady(true)
             runtime.notifier.ready(status: "Consuming from \(configuration.queues.joined(separator: ", "))")
         }
         let lowWater = configuration.concurrency
         while !thread.isStopping {
             runtime.notifier.consumerPulse()
+            runtime.health.loopTurned()
             let version = runtime.queuesVersion.load(ordering: .sequentiallyConsistent)
             if version != queuesSeen {
                 queuesSeen = version

@@ -83,6 +83,7 @@ struct DeliveryIntake: Sendable {
             logger.info(
                 "Task \(request.displayName)[\(request.id)] received", metadata: WorkerRuntime.metadata(request))
             runtime.events.received(request)
+            runtime.metrics.task(.received, name: request.task, queue: delivery.queue)
         }
         switch action {
         case .enqueue:
@@ -146,6 +147,7 @@ struct DeliveryIntake: Sendable {
         runtime.events.task(
             "task-failed",
             ["uuid": .string(request.id), "exception": .string("\(ExceptionInfo.notRegistered(request.task))")])
+        runtime.metrics.task(.failed, name: request.task, queue: delivery.queue, exception: "NotRegistered")
         await recorder.store(
             .failure(
                 request, exception: .notRegistered(request.task), traceback: nil, at: Date().timeIntervalSince1970))

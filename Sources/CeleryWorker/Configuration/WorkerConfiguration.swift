@@ -48,6 +48,9 @@ public struct WorkerConfiguration: Sendable {
     /// `--shutdown-timeout`: how long a warm shutdown waits for running tasks before it turns
     /// cold (every unacknowledged message back to its queue). nil waits as long as they run, as Celery.
     public var shutdownTimeout: Double?
+    /// Count tasks, runtimes and Redis work into swift-metrics (`--metrics-port`; the executable
+    /// bootstraps the Prometheus registry).
+    public var metricsEnabled = false
     /// `--max-tasks-per-child`: the process is replaced warmly after this many tasks per slot
     /// (``RecyclePolicy``).
     public var maxTasksPerChild: Int?

@@ -50,6 +50,8 @@ struct OutcomeRecorder: Sendable {
         self.runtime.events.task(
             "task-succeeded",
             ["uuid": .string(request.id), "result": .string(shown), "runtime": .double(runtime)])
+        self.runtime.metrics.task(.succeeded, name: request.task, queue: message.delivery.queue)
+        self.runtime.metrics.runtime(name: request.task, queue: message.delivery.queue, seconds: runtime)
         logger.info(
             "Task \(request.displayName)[\(request.id)] succeeded in \(WorkerRuntime.seconds(runtime))s: \(shown)",
             metadata: WorkerRuntime.metadata(request))
@@ -73,6 +75,7 @@ struct OutcomeRecorder: Sendable {
                 "uuid": .string(request.id), "exception": .string("\(exception)"),
                 "traceback": text.map(JSONValue.string) ?? .null,
             ])
+        runtime.metrics.task(.failed, name: request.task, queue: message.delivery.queue, exception: exception.type)
         for step in request.chain {
             guard let id = step.presetTaskID else { continue }
             await store(
@@ -126,6 +129,7 @@ struct OutcomeRecorder: Sendable {
         runtime.events.task(
             "task-retried",
             ["uuid": .string(request.id), "exception": .string("\(exception)"), "traceback": .string(traceback)])
+        runtime.metrics.task(.retried, name: request.task, queue: message.delivery.queue)
     }
 
     /// `Reject` raised by a task: requeue (back of the queue) or drop; early-acked messages are gone already.
@@ -137,6 +141,7 @@ struct OutcomeRecorder: Sendable {
             metadata: WorkerRuntime.metadata(request))
         runtime.events.task(
             "task-rejected", ["uuid": .string(request.id), "requeue": .bool(reject.requeue && acksLate)])
+        runtime.metrics.task(.rejected, name: request.task, queue: message.delivery.queue)
         return reject.requeue && acksLate ? .requeue : .done
     }
 
@@ -154,6 +159,7 @@ struct OutcomeRecorder: Sendable {
                 "uuid": .string(request.id), "terminated": false, "signum": nil,
                 "expired": .bool(reason == .expired),
             ])
+        runtime.metrics.task(.revoked, name: request.task, queue: message.delivery.queue)
     }
 
     /// `terminate` / `revoke(terminate=True)` stopped the running body: REVOKED with reason
@@ -165,6 +171,7 @@ struct OutcomeRecorder: Sendable {
         await chords.partReturned(request, state: .revoked, value: exception.jsonValue)
         runtime.events.task(
             "task-revoked", ["uuid": .string(request.id), "terminated": true, "signum": 15, "expired": false])
+        runtime.metrics.task(.revoked, name: request.task, queue: message.delivery.queue)
     }
 
     // MARK: Writing
@@ -179,16 +186,26 @@ struct OutcomeRecorder: Sendable {
     func store(_ record: ResultRecord, for message: ReservedMessage? = nil) async {
         guard let backend = runtime.backend else { return }
         guard let message, !message.acksLate(configuration) else {
+            let began = ContinuousClock.now
             _ = await runtime.persist("store the task result", taskID: record.taskID) { () async throws(RedisError) in
                 try await backend.store(record)
             }
+            runtime.metrics.resultWrite(seconds: Self.seconds(ContinuousClock.now - began))
             return
         }
+        let began = ContinuousClock.now
+        let metrics = runtime.metrics
         let runtime = self.runtime
         let recorder = self
         let unwritten = runtime.unwritten
         await unwritten.reserve()
-        backend.enqueue(record, written: { unwritten.written() }) { result in
+        backend.enqueue(
+            record,
+            written: {
+                unwritten.written()
+                metrics.resultWrite(seconds: Self.seconds(ContinuousClock.now - began))
+            }
+        ) { result in
             guard case .failure = result else { return }
             runtime.sideWork {
                 _ = await recorder.runtime.persist("store the task result", taskID: record.taskID) {
@@ -196,6 +213,10 @@ struct OutcomeRecorder: Sendable {
                 }
             }
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Whether this message's results are skipped (`ignore_result` header, else the task default).

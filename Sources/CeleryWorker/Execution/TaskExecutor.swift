@@ -143,6 +143,7 @@ final class TaskExecutor: Service, Sendable {
         let changedLimits = runtime.limits.withLock { $0[request.task] }
         defer { FaultPoint.afterResultWrite.pass() }
         runtime.events.task("task-started", ["uuid": .string(request.id)])
+        runtime.metrics.task(.started, name: request.task, queue: message.delivery.queue)
         let started = Date()
         if (options.trackStarted || configuration.trackStarted) && !recorder.ignoresResult(message) {
             await recorder.store(.started(request, pid: Int(getpid()), hostname: configuration.hostname))

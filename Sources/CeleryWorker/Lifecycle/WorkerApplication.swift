@@ -18,13 +18,15 @@ public enum WorkerApplication {
     ///     several workers in one process).
     ///   - resources: services the tasks use (the blocking executor), started first and stopped
     ///     after every other.
+    ///   - observers: services that watch the runtime (the metrics endpoint), stopped after all
+    ///     but the resources.
     /// - Returns: the group to run, and the runtime (processed count, restart or replacement requests).
     public static func build(
         configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger, handleSignals: Bool = true,
-        resources: [any Service] = []
+        resources: [any Service] = [], observers: (WorkerRuntime) -> [any Service] = { _ in [] }
     ) -> (group: ServiceGroup, runtime: WorkerRuntime) {
         let runtime = WorkerRuntime(configuration: configuration, registry: registry, logger: logger)
-        var services: [any Service] = resources
+        var services: [any Service] = resources + observers(runtime)
         if handleSignals {
             services.append(SignalService(runtime: runtime))
         } else {

@@ -97,6 +97,7 @@ public final class RedisConnection: @unchecked Sendable {
         while done == 0 {
             guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure(context) }
         }
+        RedisMetrics.roundTrip()
     }
 
     /// Reads what the socket holds into the reply buffer (one read: call it when `poll` says

@@ -80,6 +80,7 @@ final class RedisSessionThread: @unchecked Sendable {
     /// The session made progress: an outage in course is over (logged once).
     func healthy() {
         if policy.withLock({ $0.succeeded() }) {
+            RedisMetrics.reconnected(name)
             logger.info("\(restoredMessage)", metadata: ["redis.url": "\(display)"])
         }
     }

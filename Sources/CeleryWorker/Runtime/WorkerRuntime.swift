@@ -34,6 +34,10 @@ public final class WorkerRuntime: Sendable {
     let earlyAcks: EarlyAcks
     /// systemd's notification socket (a no-op outside a `Type=notify` unit).
     let notifier: SystemdNotifier
+    /// The counts behind `/metrics` (no-ops unless ``WorkerConfiguration/metricsEnabled``).
+    public let metrics: WorkerMetrics
+    /// What `/healthz` and `/readyz` answer from.
+    public let health = WorkerHealth()
     private let lifecycle = Mutex(Lifecycle())
     /// Execution slots now (`-c`, changed live by `pool_grow`, `pool_shrink` and `autoscale`).
     private let slotCount: Atomic<Int>
@@ -57,6 +61,8 @@ public final class WorkerRuntime: Sendable {
         notifier: SystemdNotifier = SystemdNotifier()
     ) {
         self.notifier = notifier
+        self.metrics = WorkerMetrics(enabled: configuration.metricsEnabled, node: configuration.hostname)
+        if configuration.metricsEnabled { RedisMetrics.enabled.store(true, ordering: .relaxed) }
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -277,6 +283,7 @@ public final class WorkerRuntime: Sendable {
         broker.stopRetrying()
         backend?.stopRetrying()
         guard action.began else { return }
+        health.setReady(false)
         logger.warning("worker: Warm shutdown (MainProcess)", metadata: ["running": "\(action.running)"])
         cancelTimers()
         await restore(action.restore, reason: "reserved")
@@ -287,6 +294,7 @@ public final class WorkerRuntime: Sendable {
     func coldShutdown(_ why: String) async {
         let action = deliveries.withLock { $0.beginColdShutdown() }
         guard action.began else { return }
+        health.setReady(false)
         logger.warning(
             "worker: Cold shutdown (MainProcess)", metadata: ["reason": "\(why)", "running": "\(action.running)"])
         wake.stop()
@@ -296,6 +304,14 @@ public final class WorkerRuntime: Sendable {
         ready.close()
         await restore(action.restore, reason: "unacknowledged")
         requestStop()
+    }
+
+    /// The gauges as they stand, with the queue lengths a probe read.
+    public func gauges(queueLengths: [String: Int]) -> WorkerMetrics.Gauges {
+        let (running, waiting) = deliveries.withLock { ($0.running, $0.waiting) }
+        return WorkerMetrics.Gauges(
+            up: health.isReady, active: running, prefetched: waiting, scheduled: timers.withLock { $0.count },
+            queueLengths: queueLengths)
     }
 
     private func cancelTimers() {
@@ -311,6 +327,7 @@ public final class WorkerRuntime: Sendable {
         guard !tags.isEmpty else { return }
         do {
             let count = try await broker.restore(tags)
+            metrics.restored(count)
             logger.warning(
                 "Restored \(reason) messages to their queues", metadata: ["count": "\(count)", "tags": "\(tags.count)"])
         } catch {
@@ -376,6 +393,7 @@ public final class WorkerRuntime: Sendable {
         case .requeue:
             do {
                 try await broker.restore([message.tag], requeue: true)
+                metrics.restored(1)
             } catch {
                 logger.error("Could not requeue the message; it stays reserved", metadata: ["error": "\(error)"])
             }
