@@ -21,6 +21,9 @@ public final class BeatService: Service, Sendable {
         public var syncEveryTasks: Int = 0
         /// `timezone` (Celery's `app.timezone`; SIGMA: `TIME_ZONE`).
         public var timezone: Zone = .utc
+        /// `DJANGO_CELERY_BEAT_TZ_AWARE`: when false, crontab rows run on ``timezone`` instead
+        /// of their own `timezone` column, as django-celery-beat then builds a plain crontab.
+        public var tzAware = true
         /// `task_default_queue`.
         public var defaultQueue = "celery"
         /// `beat_cron_starting_deadline`.
@@ -63,6 +66,9 @@ public final class BeatService: Service, Sendable {
             } catch {
                 logger.error("Cannot add entry \(record.name) to the schedule: \(error)")
                 continue
+            }
+            if !configuration.tzAware, case .crontab(let crontab) = row.schedule {
+                row.schedule = .crontab(crontab.inZone(configuration.timezone))
             }
             if let recorded = sent[record.name], recorded > (row.lastRunAt ?? Int64.min) {
                 row.lastRunAt = recorded

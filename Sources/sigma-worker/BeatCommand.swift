@@ -94,6 +94,13 @@ struct BeatCommand: AsyncParsableCommand {
             configuration.timezone = parsed
         }
         if let queue = value("CELERY_TASK_DEFAULT_QUEUE") { configuration.defaultQueue = queue }
+        if let raw = value("DJANGO_CELERY_BEAT_TZ_AWARE") {
+            switch raw.lowercased() {
+            case "true", "1", "yes", "on": configuration.tzAware = true
+            case "false", "0", "no", "off": configuration.tzAware = false
+            default: throw ValidationError("DJANGO_CELERY_BEAT_TZ_AWARE must be True or False, not '\(raw)'.")
+            }
+        }
         do {
             configuration.configuredEntries = try ConfiguredSchedule.entries(
                 json: value("CELERY_BEAT_SCHEDULE"), zone: configuration.timezone,

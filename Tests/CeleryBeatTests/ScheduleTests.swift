@@ -47,6 +47,16 @@ struct ScheduleUnitTests {
                 && WallTime(year: 2026, month: 12, day: 6).cronWeekday == 0)
     }
 
+    @Test func aCrontabMovedToTheAppsZoneRunsOnItsClock() throws {
+        // DJANGO_CELERY_BEAT_TZ_AWARE = False: the row's Mexico City crontab runs on UTC.
+        let mexico = try #require(Zone("America/Mexico_City"))
+        let row = try CrontabSchedule(minute: "0", hour: "4", zone: mexico)
+        #expect(try row.remaining(lastRunAt: utc(2026, 12, 2, 4), now: utc(2026, 12, 2, 5)) == 5 * 3_600_000_000)
+        let moved = row.inZone(.utc)
+        #expect(moved.zone == .utc && moved.hour == row.hour)
+        #expect(try moved.remaining(lastRunAt: utc(2026, 12, 2, 4), now: utc(2026, 12, 2, 5)) == 23 * 3_600_000_000)
+    }
+
     @Test func crontabDueTimesAcrossMonthEndsAndLeapDays() throws {
         let daily = try CrontabSchedule(minute: "0", hour: "4", zone: .utc)
         #expect(try daily.remaining(lastRunAt: utc(2026, 12, 2, 4), now: utc(2026, 12, 2, 5)) == 23 * 3_600_000_000)

@@ -11,7 +11,15 @@ public struct CrontabSchedule: Sendable, Hashable {
     public let dayOfMonth: CrontabField
     public let monthOfYear: CrontabField
     /// The zone the fields are read in (django-celery-beat's `CrontabSchedule.timezone`).
-    public let zone: Zone
+    public private(set) var zone: Zone
+
+    /// The same fields on another zone's clock (with `DJANGO_CELERY_BEAT_TZ_AWARE = False` a
+    /// row's crontab is a plain `crontab`, on the app's zone rather than the row's `timezone`).
+    public func inZone(_ zone: Zone) -> CrontabSchedule {
+        var copy = self
+        copy.zone = zone
+        return copy
+    }
 
     /// Parses the five fields; Celery's `ValueError` messages on bad input.
     public init(
