@@ -252,18 +252,17 @@ struct OperationsProcessTests {
         // -c 2 and 3 tasks per child: the process is replaced after 6 tasks.
         let worker = try WorkerProcess(arguments: ["--max-tasks-per-child", "3"], broker: Self.broker)
         #expect(try await worker.waitForLog(" ready."), "log: \(worker.logText)")
-        var ids: [String] = []
-        for index in 0..<14 {
-            let out = try await WorkerHarness.client(
-                "send", ["task": "t.integration.tasks.add", "args": [index, 1]], queue: worker.queue,
-                broker: Self.broker)
-            ids.append(out["id"] as? String ?? "")
-        }
-        for (index, id) in ids.enumerated() {
-            let done = try await WorkerHarness.client(
-                "get", ["id": id, "timeout": 30], queue: worker.queue, broker: Self.broker)
-            #expect(done["value"] as? Int == index + 1, "\(done)")
-        }
+        let sent = try await WorkerHarness.client(
+            "send_many",
+            ["tasks": (0..<14).map { ["task": "t.integration.tasks.add", "args": [$0, 1]] }, "interval": 0.3],
+            queue: worker.queue, broker: Self.broker)
+        let ids = sent["ids"] as? [String] ?? []
+        #expect(ids.count == 14)
+        let done = try await WorkerHarness.client(
+            "get_many", ["ids": ids, "timeout": 30], queue: worker.queue, broker: Self.broker)
+        let values = (done["values"] as? [Any]) ?? []
+        #expect(values.count == 14)
+        for (index, value) in values.enumerated() { #expect(value as? Int == index + 1, "\(done)") }
         #expect(worker.count("Recycling the worker process") >= 2, "log: \(worker.logText)")
         #expect(worker.count(" ready.") >= 3)
         #expect(worker.process.isRunning, "same pid")

@@ -132,6 +132,21 @@ def main():
         out["state"] = result.state
         out["elapsed"] = time.time() - started
         out["seen"] = seen
+    elif scenario == "send_many":
+        # Many messages from one process (each Python start costs a second of CPU on a busy machine).
+        # "interval": seconds between two sends.
+        out["ids"] = []
+        for index, item in enumerate(spec["tasks"]):
+            if index and spec.get("interval"):
+                time.sleep(spec["interval"])
+            out["ids"].append(app.send_task(item["task"], args=item.get("args", []), kwargs=item.get("kwargs", {}),
+                                            **options).id)
+    elif scenario == "get_many":
+        out["values"] = []
+        for task_id in spec["ids"]:
+            value = {}
+            wait_for(app.AsyncResult(task_id), value, timeout)
+            out["values"].append(value.get("value"))
     elif scenario == "get":
         result = app.AsyncResult(spec["id"])
         wait_for(result, out, timeout)
