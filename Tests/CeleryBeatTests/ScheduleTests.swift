@@ -8,6 +8,21 @@ func utc(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int =
     Zone.utc.instant(of: WallTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
 }
 
+/// Celery 5.7's own answers for schedule cases (`celery_schedules.py` in `.venv/celery-5.7`).
+func celerySchedules(_ specs: [[String: Any]]) throws -> [[String: Any]] {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sigma-beat-cases-\(UUID().uuidString).json")
+    try JSONSerialization.data(withJSONObject: specs).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryBeatTests/celery_schedules.py").path
+    let result = try ProcessRunner.runBlocking(
+        TestEnvironment.python("celery-5.7")!.path, [script, file.path], timeout: 300)
+    guard result.status == 0,
+        let rows = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
+    else { throw TestServerError("celery_schedules.py failed: \(result.standardError)") }
+    return rows
+}
+
 /// The pure rules, checked on values worked out by hand.
 @Suite("Beat schedules: crontab fields, zones and due times")
 struct ScheduleUnitTests {
@@ -159,17 +174,7 @@ struct CelerySchedulesDifferentialTests {
             if let deadline = item.deadline { spec["deadline"] = deadline }
             return spec
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-beat-cases-\(getpid()).json")
-        try JSONSerialization.data(withJSONObject: specs).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryBeatTests/celery_schedules.py")
-            .path
-        let result = try ProcessRunner.runBlocking(
-            TestEnvironment.python("celery-5.7")!.path, [script, file.path], timeout: 300)
-        guard result.status == 0,
-            let rows = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
-        else { throw TestServerError("celery_schedules.py failed: \(result.standardError)") }
-        return rows
+        return try celerySchedules(specs)
     }
 
     @Test func everyCaseIsDueWhenCelerysIsAndWaitsAsLong() throws {

@@ -150,18 +150,7 @@ struct SolarDifferentialTests {
                 "last": $0.last, "now": $0.now,
             ]
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "sigma-solar-cases-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: specs).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/CeleryBeatTests/celery_schedules.py")
-            .path
-        let result = try ProcessRunner.runBlocking(
-            TestEnvironment.python("celery-5.7")!.path, [script, file.path], timeout: 300)
-        guard result.status == 0,
-            let rows = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
-        else { throw TestServerError("celery_schedules.py failed: \(result.standardError)") }
-        return rows
+        return try celerySchedules(specs)
     }
 
     /// Compares, returning the failures and the worst difference in seconds.

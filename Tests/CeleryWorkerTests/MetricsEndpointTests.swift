@@ -55,43 +55,6 @@ struct MetricsEndpointTests {
     static let port = 6398
     static let broker = "redis://127.0.0.1:\(port)/0"
 
-    final class Server {
-        let directory: URL
-        var process: Process?
-
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "metrics-redis-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        }
-
-        func start() async throws {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-            child.arguments = [
-                "--port", "\(MetricsEndpointTests.port)", "--bind", "127.0.0.1", "--dir", directory.path,
-                "--appendonly", "yes", "--save", "", "--logfile", directory.appendingPathComponent("log").path,
-            ]
-            try child.run()
-            process = child
-            _ = try await WorkerHarness.wait(timeout: 10) {
-                (try? await WorkerHarness.redis(["PING"], url: MetricsEndpointTests.broker)) == "PONG"
-            }
-        }
-
-        func kill() {
-            guard let process else { return }
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            self.process = nil
-        }
-
-        deinit {
-            kill()
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-
     static func get(_ url: String) async throws -> (status: Int, body: String) {
         let result = try await ProcessRunner.run(
             "/usr/bin/curl", ["-s", "-m", "5", "-w", "\n%{http_code}", url], timeout: 10)
@@ -112,7 +75,7 @@ struct MetricsEndpointTests {
     func countersMatchWhatWasSentAndHealthFollowsRedis() async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: WorkerProcess.binary.path), "build sigma-worker first")
-        let server = try Server()
+        let server = try PrivateRedisServer(port: Self.port)
         try await server.start()
         let worker = try WorkerProcess(
             arguments: ["--metrics-port", "0"], broker: Self.broker, backend: "redis://127.0.0.1:\(Self.port)/1")

@@ -65,9 +65,19 @@ public final class WorkerMetrics: Sendable {
     private let runtimes = Mutex<[Key: CoreMetrics.Timer]>([:])
     private let seen = Mutex<Set<Key>>([])
 
+    /// Made once (swift-metrics is bootstrapped before the runtime is built); nil when off.
+    private let resultWrites: CoreMetrics.Timer?
+    private let restoredCounter: CoreMetrics.Counter?
+
     public init(enabled: Bool, node: String) {
         self.enabled = enabled
-        self.hostname = Self.hostnameLabel(node)
+        let hostname = Self.hostnameLabel(node)
+        self.hostname = hostname
+        resultWrites =
+            enabled ? CoreMetrics.Timer(label: "sigma_result_write_seconds", dimensions: [("hostname", hostname)]) : nil
+        restoredCounter =
+            enabled
+            ? CoreMetrics.Counter(label: "sigma_messages_restored_total", dimensions: [("hostname", hostname)]) : nil
     }
 
     private func counter(_ key: Key) -> CoreMetrics.Counter {
@@ -111,31 +121,14 @@ public final class WorkerMetrics: Sendable {
         timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
     }
 
-    private let resultWrites = Mutex<CoreMetrics.Timer?>(nil)
-    private let restoredCounter = Mutex<CoreMetrics.Counter?>(nil)
-
     /// How long one result write took (`sigma_result_write_seconds`).
     public func resultWrite(seconds: Double) {
-        guard enabled else { return }
-        let timer = resultWrites.withLock { stored in
-            if let stored { return stored }
-            let made = CoreMetrics.Timer(label: "sigma_result_write_seconds", dimensions: [("hostname", hostname)])
-            stored = made
-            return made
-        }
-        timer.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
+        resultWrites?.recordNanoseconds(Int64(max(seconds, 0) * 1e9))
     }
 
     /// Messages put back on their queue (`sigma_messages_restored_total`).
     public func restored(_ count: Int) {
-        guard enabled, count > 0 else { return }
-        let counter = restoredCounter.withLock { stored in
-            if let stored { return stored }
-            let made = CoreMetrics.Counter(label: "sigma_messages_restored_total", dimensions: [("hostname", hostname)])
-            stored = made
-            return made
-        }
-        counter.increment(by: count)
+        if count > 0 { restoredCounter?.increment(by: count) }
     }
 
     /// The gauges read when scraped.
